@@ -1,0 +1,158 @@
+/**
+ * Every message on the agent connection, as a discriminated union on `type`.
+ *
+ * Session flow (server = VIM, agent = VMM):
+ *
+ *   server ── challenge{nonce} ─────────────────▶ agent
+ *   server ◀── hello{agentId, capacity, proof} ── agent      proof = HMAC-SHA256(secret, nonce), hex
+ *   server ── welcome{intervals} | reject{code} ▶ agent
+ *   server ◀── report{…} every reportIntervalMs ─ agent      any frame is a heartbeat, both ways
+ *   server ── ping ─────────────────────────────▶ agent      when the server has sent nothing lately
+ *   server ── <request>{id, …} ─────────────────▶ agent
+ *   server ◀── result{id, ok, value | error} ──── agent
+ */
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface Capacity {
+  maxContainers: number;
+  cpus: number;
+  memoryBytes: number;
+}
+
+export interface HostUsage {
+  /** Busy share of all host CPUs since the previous sample, 0–100. */
+  cpuPct: number;
+  memUsedBytes: number;
+  memTotalBytes: number;
+  load1: number;
+}
+
+export const CONTAINER_STATES = ['starting', 'running', 'draining', 'stopping', 'exited'] as const;
+export type ContainerState = (typeof CONTAINER_STATES)[number];
+
+export interface ContainerReport {
+  id: string;
+  name: string;
+  service: string;
+  state: ContainerState;
+  ready: boolean;
+  draining: boolean;
+  /** CPU used as a percentage of the container's own CPU limit. */
+  cpuPct: number;
+  memBytes: number;
+  inflight: number;
+  requestsTotal: number;
+  /** Port published on 127.0.0.1, or null before Docker has assigned one. */
+  hostPort: number | null;
+}
+
+export const REJECT_CODES = [
+  'bad-proof',
+  'version-mismatch',
+  'duplicate-agent',
+  'invalid-hello',
+  'handshake-timeout',
+] as const;
+export type RejectCode = (typeof REJECT_CODES)[number];
+
+export interface ChallengeMessage {
+  type: 'challenge';
+  protocolVersion: number;
+  /** 32 random bytes, hex. */
+  nonce: string;
+}
+
+export interface HelloMessage {
+  type: 'hello';
+  protocolVersion: number;
+  agentId: string;
+  hostname: string;
+  agentVersion: string;
+  capacity: Capacity;
+  /** Where this agent's tier-2 front listens, or null when it has none yet. */
+  front: Endpoint | null;
+  /** HMAC-SHA256(secret, nonce), hex. */
+  proof: string;
+}
+
+export interface WelcomeMessage {
+  type: 'welcome';
+  reportIntervalMs: number;
+  heartbeatTimeoutMs: number;
+}
+
+export interface RejectMessage {
+  type: 'reject';
+  code: RejectCode;
+  reason: string;
+}
+
+export interface ReportMessage {
+  type: 'report';
+  /** Increases by one per report within a session; restarts at 1 on reconnect. */
+  seq: number;
+  /** Agent clock, ms since the epoch, when the sample was taken. */
+  at: number;
+  host: HostUsage;
+  containers: ContainerReport[];
+}
+
+export interface PingMessage {
+  type: 'ping';
+  at: number;
+}
+
+/** VIM → agent: describe yourself. Answered with an {@link AgentDescription}. */
+export interface DescribeRequest {
+  type: 'describe';
+  id: number;
+}
+
+export type AgentRequest = DescribeRequest;
+export type AgentRequestType = AgentRequest['type'];
+
+export interface ResultOk {
+  type: 'result';
+  id: number;
+  ok: true;
+  /** Shape depends on the request; checked by the requester with the request's result parser. */
+  value: unknown;
+}
+
+export interface ResultError {
+  type: 'result';
+  id: number;
+  ok: false;
+  error: { code: string; message: string };
+}
+
+export type ResultMessage = ResultOk | ResultError;
+
+export type Message =
+  | ChallengeMessage
+  | HelloMessage
+  | WelcomeMessage
+  | RejectMessage
+  | ReportMessage
+  | PingMessage
+  | AgentRequest
+  | ResultMessage;
+
+export type MessageType = Message['type'];
+
+export interface AgentDescription {
+  agentId: string;
+  hostname: string;
+  agentVersion: string;
+  protocolVersion: number;
+  pid: number;
+  nodeVersion: string;
+  platform: string;
+  uptimeMs: number;
+  capacity: Capacity;
+  front: Endpoint | null;
+}

@@ -1,0 +1,202 @@
+import { InvalidFieldError, UnknownMessageTypeError } from './errors';
+import {
+  CONTAINER_STATES,
+  REJECT_CODES,
+  type AgentDescription,
+  type Capacity,
+  type ContainerReport,
+  type Endpoint,
+  type HostUsage,
+  type Message,
+} from './messages';
+
+/**
+ * Checks a decoded payload against the message union and returns it typed.
+ *
+ * Hand-written rather than schema-driven because it runs once per report on the VIM's hot path
+ * (10,000 agents × several reports/s); each check is a property read and a typeof. Unknown extra
+ * fields are allowed, so a newer peer can add optional fields without a version bump.
+ */
+export function parseMessage(value: unknown): Message {
+  if (!isRecord(value)) throw new InvalidFieldError('message', '(root)', 'a map');
+  const type = value['type'];
+  switch (type) {
+    case 'challenge':
+      int(value, type, 'protocolVersion', 0, 0xffff);
+      hex(value, type, 'nonce', 64);
+      break;
+    case 'hello':
+      int(value, type, 'protocolVersion', 0, 0xffff);
+      agentId(value, type, 'agentId');
+      str(value, type, 'hostname', 255);
+      str(value, type, 'agentVersion', 64);
+      capacity(value['capacity'], type, 'capacity');
+      nullableEndpoint(value, type, 'front');
+      hex(value, type, 'proof', 64);
+      break;
+    case 'welcome':
+      int(value, type, 'reportIntervalMs', 10, 3_600_000);
+      int(value, type, 'heartbeatTimeoutMs', 10, 3_600_000);
+      break;
+    case 'reject':
+      oneOf(value, type, 'code', REJECT_CODES);
+      str(value, type, 'reason', 1024);
+      break;
+    case 'report':
+      int(value, type, 'seq', 0, Number.MAX_SAFE_INTEGER);
+      num(value, type, 'at', 0, Number.MAX_SAFE_INTEGER);
+      hostUsage(value['host'], type);
+      containerList(value, type);
+      break;
+    case 'ping':
+      num(value, type, 'at', 0, Number.MAX_SAFE_INTEGER);
+      break;
+    case 'describe':
+      requestId(value, type);
+      break;
+    case 'result':
+      requestId(value, type);
+      if (value['ok'] === true) break;
+      if (value['ok'] !== false) throw new InvalidFieldError(type, 'ok', 'a boolean');
+      {
+        const error = value['error'];
+        if (!isRecord(error)) throw new InvalidFieldError(type, 'error', 'a map');
+        str(error, type, 'error.code', 64, 'code');
+        str(error, type, 'error.message', 4096, 'message');
+      }
+      break;
+    default:
+      throw new UnknownMessageTypeError(type);
+  }
+  return value as unknown as Message;
+}
+
+/** Checks the value of a `describe` result. */
+export function parseAgentDescription(value: unknown): AgentDescription {
+  const t = 'describe.result';
+  if (!isRecord(value)) throw new InvalidFieldError(t, '(root)', 'a map');
+  agentId(value, t, 'agentId');
+  str(value, t, 'hostname', 255);
+  str(value, t, 'agentVersion', 64);
+  int(value, t, 'protocolVersion', 0, 0xffff);
+  int(value, t, 'pid', 0, 2 ** 32);
+  str(value, t, 'nodeVersion', 64);
+  str(value, t, 'platform', 64);
+  num(value, t, 'uptimeMs', 0, Number.MAX_SAFE_INTEGER);
+  capacity(value['capacity'], t, 'capacity');
+  nullableEndpoint(value, t, 'front');
+  return value as unknown as AgentDescription;
+}
+
+/** Agent ids appear in logs, labels and URLs: keep them to a safe alphabet. */
+export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+type Fields = Record<string, unknown>;
+
+function isRecord(v: unknown): v is Fields {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
+}
+
+function str(o: Fields, type: string, name: string, maxLen: number, key = name): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v.length > maxLen) {
+    throw new InvalidFieldError(type, name, `a string of at most ${maxLen} characters`);
+  }
+  return v;
+}
+
+function hex(o: Fields, type: string, name: string, len: number): void {
+  const v = o[name];
+  if (typeof v !== 'string' || v.length !== len || !/^[0-9a-f]+$/.test(v)) {
+    throw new InvalidFieldError(type, name, `${len} lowercase hex digits`);
+  }
+}
+
+function agentId(o: Fields, type: string, name: string): void {
+  const v = o[name];
+  if (typeof v !== 'string' || !AGENT_ID_PATTERN.test(v)) {
+    throw new InvalidFieldError(type, name, `an id matching ${AGENT_ID_PATTERN.source}`);
+  }
+}
+
+function num(o: Fields, type: string, name: string, min: number, max: number, key = name): void {
+  const v = o[key];
+  if (typeof v !== 'number' || !(v >= min && v <= max)) {
+    throw new InvalidFieldError(type, name, `a number from ${min} to ${max}`);
+  }
+}
+
+function int(o: Fields, type: string, name: string, min: number, max: number, key = name): void {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new InvalidFieldError(type, name, `an integer from ${min} to ${max}`);
+  }
+}
+
+function bool(o: Fields, type: string, name: string, key = name): void {
+  if (typeof o[key] !== 'boolean') throw new InvalidFieldError(type, name, 'a boolean');
+}
+
+function oneOf(o: Fields, type: string, name: string, allowed: readonly string[], key = name): void {
+  const v = o[key];
+  if (typeof v !== 'string' || !allowed.includes(v)) {
+    throw new InvalidFieldError(type, name, `one of ${allowed.join(', ')}`);
+  }
+}
+
+function requestId(o: Fields, type: string): void {
+  int(o, type, 'id', 0, 2 ** 32 - 1);
+}
+
+function capacity(v: unknown, type: string, name: string): asserts v is Capacity {
+  if (!isRecord(v)) throw new InvalidFieldError(type, name, 'a map');
+  int(v, type, `${name}.maxContainers`, 0, 10_000, 'maxContainers');
+  num(v, type, `${name}.cpus`, 0, 100_000, 'cpus');
+  num(v, type, `${name}.memoryBytes`, 0, Number.MAX_SAFE_INTEGER, 'memoryBytes');
+}
+
+function nullableEndpoint(o: Fields, type: string, name: string): void {
+  const v = o[name];
+  if (v === null) return;
+  if (!isRecord(v)) throw new InvalidFieldError(type, name, 'a map or null');
+  endpoint(v, type, name);
+}
+
+function endpoint(v: Fields, type: string, name: string): asserts v is Fields & Endpoint {
+  str(v, type, `${name}.host`, 255, 'host');
+  int(v, type, `${name}.port`, 1, 65535, 'port');
+}
+
+function hostUsage(v: unknown, type: string): asserts v is HostUsage {
+  if (!isRecord(v)) throw new InvalidFieldError(type, 'host', 'a map');
+  num(v, type, 'host.cpuPct', 0, 100, 'cpuPct');
+  num(v, type, 'host.memUsedBytes', 0, Number.MAX_SAFE_INTEGER, 'memUsedBytes');
+  num(v, type, 'host.memTotalBytes', 0, Number.MAX_SAFE_INTEGER, 'memTotalBytes');
+  num(v, type, 'host.load1', 0, 1_000_000, 'load1');
+}
+
+/** More containers than any VM could run; bounds the work a hostile report can cause. */
+const MAX_CONTAINERS_PER_REPORT = 1024;
+
+function containerList(o: Fields, type: string): void {
+  const list = o['containers'];
+  if (!Array.isArray(list) || list.length > MAX_CONTAINERS_PER_REPORT) {
+    throw new InvalidFieldError(type, 'containers', `a list of at most ${MAX_CONTAINERS_PER_REPORT}`);
+  }
+  for (let i = 0; i < list.length; i++) containerReport(list[i], type, `containers[${i}]`);
+}
+
+function containerReport(v: unknown, type: string, at: string): asserts v is ContainerReport {
+  if (!isRecord(v)) throw new InvalidFieldError(type, at, 'a map');
+  str(v, type, `${at}.id`, 128, 'id');
+  str(v, type, `${at}.name`, 255, 'name');
+  str(v, type, `${at}.service`, 128, 'service');
+  oneOf(v, type, `${at}.state`, CONTAINER_STATES, 'state');
+  bool(v, type, `${at}.ready`, 'ready');
+  bool(v, type, `${at}.draining`, 'draining');
+  num(v, type, `${at}.cpuPct`, 0, 100_000, 'cpuPct');
+  num(v, type, `${at}.memBytes`, 0, Number.MAX_SAFE_INTEGER, 'memBytes');
+  int(v, type, `${at}.inflight`, 0, 2 ** 31, 'inflight');
+  int(v, type, `${at}.requestsTotal`, 0, Number.MAX_SAFE_INTEGER, 'requestsTotal');
+  if (v['hostPort'] !== null) int(v, type, `${at}.hostPort`, 1, 65535, 'hostPort');
+}

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+'use strict';
+require('../dist/main.js').main().catch((error) => {
+  console.error('acs-vim: fatal:', error);
+  process.exit(1);
+});

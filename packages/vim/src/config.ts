@@ -1,0 +1,113 @@
+import {
+  hostPort,
+  integer,
+  LOG_LEVELS,
+  oneOf,
+  text,
+  type HostPort,
+  type LogLevel,
+  type Setting,
+  type SettingValues,
+} from '@acs/daemon';
+import {
+  DEFAULT_ADMIN_LISTEN,
+  DEFAULT_AGENT_LISTEN,
+  DEFAULT_DATA_DIR,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_REPORT_INTERVAL_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  HEARTBEAT_TIMEOUT_REPORTS,
+} from './defaults';
+
+const optionalText = text as (raw: string) => string | undefined;
+const optionalInteger = (min: number, max: number): ((raw: string) => number | undefined) => integer(min, max);
+
+export const VIM_SETTINGS = {
+  agentListen: {
+    flag: 'agent-listen',
+    placeholder: 'host:port',
+    env: 'ACS_AGENT_LISTEN',
+    description: 'where VMM agents connect (raw TCP)',
+    defaultValue: hostPort(DEFAULT_AGENT_LISTEN),
+    defaultText: DEFAULT_AGENT_LISTEN,
+    parse: hostPort,
+  } satisfies Setting<HostPort>,
+  adminListen: {
+    flag: 'admin-listen',
+    placeholder: 'host:port',
+    env: 'ACS_ADMIN_LISTEN',
+    description: 'admin API (HTTP)',
+    defaultValue: hostPort(DEFAULT_ADMIN_LISTEN),
+    defaultText: DEFAULT_ADMIN_LISTEN,
+    parse: hostPort,
+  } satisfies Setting<HostPort>,
+  dataDir: {
+    flag: 'data-dir',
+    placeholder: 'dir',
+    env: 'ACS_DATA_DIR',
+    description: 'where the VIM keeps its state, including a generated agent secret',
+    defaultValue: DEFAULT_DATA_DIR,
+    parse: text,
+  } satisfies Setting<string>,
+  secretFile: {
+    flag: 'secret-file',
+    placeholder: 'path',
+    env: 'ACS_SECRET_FILE',
+    description: 'file holding the shared agent secret (ACS_SECRET gives it directly); generated in the data dir if neither is set',
+    defaultValue: undefined,
+    defaultText: '<data-dir>/agent-secret',
+    parse: optionalText,
+  } satisfies Setting<string | undefined>,
+  reportIntervalMs: {
+    flag: 'report-interval-ms',
+    placeholder: 'ms',
+    env: 'ACS_REPORT_INTERVAL_MS',
+    description: 'how often agents report',
+    defaultValue: DEFAULT_REPORT_INTERVAL_MS,
+    parse: integer(50, 60_000),
+  } satisfies Setting<number>,
+  heartbeatTimeoutMs: {
+    flag: 'heartbeat-timeout-ms',
+    placeholder: 'ms',
+    env: 'ACS_HEARTBEAT_TIMEOUT_MS',
+    description: 'an agent silent this long is marked down and its socket closed',
+    defaultValue: undefined,
+    defaultText: `${HEARTBEAT_TIMEOUT_REPORTS} × report interval`,
+    parse: optionalInteger(100, 600_000),
+  } satisfies Setting<number | undefined>,
+  handshakeTimeoutMs: {
+    flag: 'handshake-timeout-ms',
+    placeholder: 'ms',
+    env: 'ACS_HANDSHAKE_TIMEOUT_MS',
+    description: 'a connection must authenticate within this time or is closed',
+    defaultValue: DEFAULT_HANDSHAKE_TIMEOUT_MS,
+    parse: integer(100, 600_000),
+  } satisfies Setting<number>,
+  requestTimeoutMs: {
+    flag: 'request-timeout-ms',
+    placeholder: 'ms',
+    env: 'ACS_REQUEST_TIMEOUT_MS',
+    description: 'how long a command to an agent may take before it fails',
+    defaultValue: DEFAULT_REQUEST_TIMEOUT_MS,
+    parse: integer(100, 3_600_000),
+  } satisfies Setting<number>,
+  logLevel: {
+    flag: 'log-level',
+    placeholder: 'level',
+    env: 'ACS_LOG_LEVEL',
+    description: `log verbosity (${LOG_LEVELS.join(', ')})`,
+    defaultValue: 'info',
+    parse: oneOf(LOG_LEVELS),
+  } satisfies Setting<LogLevel>,
+};
+
+export type VimSettings = SettingValues<typeof VIM_SETTINGS>;
+
+export interface VimConfig extends Omit<VimSettings, 'heartbeatTimeoutMs' | 'secretFile'> {
+  heartbeatTimeoutMs: number;
+  secret: Buffer;
+}
+
+export function heartbeatTimeoutFor(settings: Pick<VimSettings, 'heartbeatTimeoutMs' | 'reportIntervalMs'>): number {
+  return settings.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_REPORTS * settings.reportIntervalMs;
+}

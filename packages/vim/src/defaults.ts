@@ -1,0 +1,13 @@
+/** Defaults in one place, with units in the names. */
+export const DEFAULT_AGENT_LISTEN = '127.0.0.1:7070';
+export const DEFAULT_ADMIN_LISTEN = '127.0.0.1:9090';
+export const DEFAULT_DATA_DIR = './.acs';
+export const DEFAULT_REPORT_INTERVAL_MS = 1000;
+/** Three missed reports. */
+export const HEARTBEAT_TIMEOUT_REPORTS = 3;
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** An agent that lets this much of our output pile up unread is not keeping up; drop it. */
+export const MAX_UNREAD_OUTPUT_BYTES = 4 * 1024 * 1024;
+/** How often the server checks deadlines (handshake, heartbeat) and sends pings. */
+export const SWEEP_INTERVAL_MS = 200;

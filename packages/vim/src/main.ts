@@ -1,0 +1,45 @@
+import { createLogger, EXIT_CODES, onShutdownSignal, parseDaemonArgs, SecretError } from '@acs/daemon';
+import { heartbeatTimeoutFor, VIM_SETTINGS } from './config';
+import { loadOrCreateSecret } from './secret';
+import { startVim } from './vim';
+
+/** Entry point of `acs-vim`. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const { values: settings, configFile } = parseDaemonArgs(
+    'acs-vim',
+    'Auto Cloud Scaler manager: accepts VMM agents, keeps the cluster view, serves the admin API.',
+    VIM_SETTINGS,
+    argv,
+  );
+  const log = createLogger('vim', settings.logLevel);
+  let secretSource;
+  try {
+    secretSource = loadOrCreateSecret({ envSecret: process.env['ACS_SECRET'], secretFile: settings.secretFile, dataDir: settings.dataDir });
+  } catch (error) {
+    if (!(error instanceof SecretError)) throw error;
+    log.fatal({ err: error.message }, 'cannot load the agent secret');
+    process.exit(EXIT_CODES.config);
+  }
+  log.info({ origin: secretSource.origin, path: secretSource.path }, secretSource.origin === 'generated' ? 'generated a new agent secret' : 'agent secret loaded');
+
+  const heartbeatTimeoutMs = heartbeatTimeoutFor(settings);
+  let vim;
+  try {
+    vim = await startVim({ ...settings, heartbeatTimeoutMs, secret: secretSource.secret }, log);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    log.fatal({ code: e.code, err: e.message }, e.code === 'EADDRINUSE' ? 'a port is already in use: is another acs-vim running?' : 'failed to start');
+    process.exit(EXIT_CODES.failure);
+  }
+  log.info(
+    {
+      agentListen: `${vim.agentAddress.address}:${vim.agentAddress.port}`,
+      adminListen: `${vim.adminAddress.address}:${vim.adminAddress.port}`,
+      reportIntervalMs: settings.reportIntervalMs,
+      heartbeatTimeoutMs,
+      configFile,
+    },
+    'acs-vim listening',
+  );
+  onShutdownSignal(log, () => vim.close());
+}

@@ -1,0 +1,6 @@
+export { Agent, type AgentOptions } from './agent';
+export { VimConnection, FatalRejectError, CommandError, type ConnectionState } from './vim-connection';
+export { backoffDelayMs, type BackoffPolicy } from './backoff';
+export { HostSampler, parseProcStat } from './host-sampler';
+export { VMM_SETTINGS } from './config';
+export { main } from './main';

@@ -1,0 +1,47 @@
+import { createLogger, EXIT_CODES, onShutdownSignal, parseDaemonArgs, SecretError, secretFromEnvOrFile } from '@acs/daemon';
+import { Agent } from './agent';
+import { VMM_SETTINGS } from './config';
+
+/** Entry point of `acs-vmm`. */
+export function main(argv: string[] = process.argv): void {
+  const { values: settings } = parseDaemonArgs(
+    'acs-vmm',
+    'Auto Cloud Scaler agent: one per VM; reports to the VIM and carries out its commands.',
+    VMM_SETTINGS,
+    argv,
+  );
+  const log = createLogger('vmm', settings.logLevel).child({ agentId: settings.agentId });
+  let secret: Buffer | undefined;
+  try {
+    secret = secretFromEnvOrFile(process.env['ACS_SECRET'], settings.secretFile);
+  } catch (error) {
+    if (!(error instanceof SecretError)) throw error;
+    process.stderr.write(`acs-vmm: ${error.message}\n`);
+    process.exit(EXIT_CODES.config);
+  }
+  if (!secret) {
+    process.stderr.write(
+      "acs-vmm: no agent secret: pass --secret-file PATH (the VIM writes one to <data-dir>/agent-secret) or set ACS_SECRET\n",
+    );
+    process.exit(EXIT_CODES.config);
+  }
+  if (settings.backoffMaxMs < settings.backoffInitialMs) {
+    process.stderr.write('acs-vmm: --backoff-max-ms must be at least --backoff-initial-ms\n');
+    process.exit(EXIT_CODES.config);
+  }
+
+  const agent = new Agent(
+    { ...settings, secret, backoff: { initialMs: settings.backoffInitialMs, maxMs: settings.backoffMaxMs } },
+    log,
+  );
+  agent.connection.on('fatal', (error) => {
+    process.stderr.write(`acs-vmm: ${error.message}\n`);
+    process.exit(EXIT_CODES.rejected);
+  });
+  log.info({ vim: `${settings.vim.host}:${settings.vim.port}`, maxContainers: settings.maxContainers }, 'acs-vmm starting');
+  agent.start();
+  onShutdownSignal(log, () => {
+    agent.stop();
+    return Promise.resolve();
+  });
+}

@@ -1,0 +1,267 @@
+import { EventEmitter } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import type { HostPort, Logger } from '@acs/daemon';
+import {
+  computeProof,
+  FrameDecoder,
+  FrameEncoder,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  type AgentRequest,
+  type HelloMessage,
+  type Message,
+  type RejectCode,
+  type ReportMessage,
+  type WelcomeMessage,
+} from '@acs/protocol';
+import { backoffDelayMs, type BackoffPolicy } from './backoff';
+
+/**
+ * The agent's side of its session with the VIM, reconnecting for as long as it runs.
+ *
+ *   connecting ──connected──▶ handshaking ──welcome──▶ ready ──socket lost / VIM silent──▶ backoff
+ *       ▲                          │                                                      │
+ *       └──────────────────────────┼──────────── after backoffDelayMs(attempt) ───────────┘
+ *                                  └── reject{bad-proof | version-mismatch | invalid-hello} ──▶ stopped (fatal)
+ *
+ * Each connection gets a fresh encoder and decoder (the payload codec is stateful per connection), and
+ * the first report after every welcome carries the agent's full state, so a restarted VIM rebuilds its
+ * view at once. The backoff attempt count resets only after a successful handshake.
+ */
+export type ConnectionState = 'connecting' | 'handshaking' | 'ready' | 'backoff' | 'stopped';
+
+/** Rejections that retrying cannot fix: the agent must stop and say why. */
+const FATAL_REJECTS: ReadonlySet<RejectCode> = new Set(['bad-proof', 'version-mismatch', 'invalid-hello']);
+
+export class FatalRejectError extends Error {
+  constructor(
+    readonly code: RejectCode,
+    readonly reason: string,
+    readonly vim: string,
+  ) {
+    super(`VIM at ${vim} rejected this agent: ${reason} (${code})`);
+    this.name = 'FatalRejectError';
+  }
+}
+
+export type AgentIdentity = Omit<HelloMessage, 'type' | 'proof' | 'protocolVersion'>;
+export type ReportBody = Omit<ReportMessage, 'type' | 'seq'>;
+
+export interface AgentBehaviour {
+  /** The agent's current full state; called once per report interval, never concurrently. */
+  buildReport(): Promise<ReportBody>;
+  /** Carries out a VIM command; the resolved value becomes the result's value, a throw its error. */
+  handleRequest(request: AgentRequest): Promise<unknown>;
+}
+
+export interface VimConnectionOptions {
+  vim: HostPort;
+  secret: Buffer;
+  identity: AgentIdentity;
+  backoff: BackoffPolicy;
+  connectTimeoutMs: number;
+  handshakeTimeoutMs: number;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface VimConnectionEvents {
+  ready: [welcome: WelcomeMessage];
+  disconnected: [reason: string, retryInMs: number];
+  fatal: [error: FatalRejectError];
+}
+
+/** An error a command handler throws to send a specific error code back to the VIM. */
+export class CommandError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+export class VimConnection extends EventEmitter<VimConnectionEvents> {
+  state: ConnectionState = 'backoff';
+  private socket: Socket | undefined;
+  private encoder = new FrameEncoder();
+  private decoder = new FrameDecoder();
+  private attempt = 0;
+  private seq = 0;
+  private lastFrameAt = 0;
+  private reportTimer: NodeJS.Timeout | undefined;
+  private watchdogTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private reporting = false;
+  private readonly now: () => number;
+  private readonly vimAddress: string;
+
+  constructor(
+    private readonly options: VimConnectionOptions,
+    private readonly behaviour: AgentBehaviour,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.now = options.now ?? Date.now;
+    this.vimAddress = `${options.vim.host}:${options.vim.port}`;
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  stop(): void {
+    this.state = 'stopped';
+    clearTimeout(this.retryTimer);
+    this.teardown();
+  }
+
+  /** Sends a report now rather than at the next tick (e.g. a container just died). */
+  reportNow(): void {
+    if (this.state === 'ready') this.sendReport();
+  }
+
+  private connect(): void {
+    if (this.state === 'stopped') return;
+    this.state = 'connecting';
+    this.encoder = new FrameEncoder();
+    this.decoder = new FrameDecoder();
+    const socket = connect({ host: this.options.vim.host, port: this.options.vim.port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.setTimeout(this.options.connectTimeoutMs, () => socket.destroy(new Error(`connect timed out after ${this.options.connectTimeoutMs} ms`)));
+    socket.on('connect', () => {
+      socket.setTimeout(0);
+      socket.setKeepAlive(true, 10_000);
+      this.state = 'handshaking';
+      this.lastFrameAt = this.now();
+      this.handshakeTimer = setTimeout(() => this.drop(`no welcome within ${this.options.handshakeTimeoutMs} ms`), this.options.handshakeTimeoutMs);
+    });
+    // Events of a socket we already dropped must not touch its successor.
+    socket.on('data', (chunk: Buffer) => this.socket === socket && this.onData(chunk));
+    socket.on('error', (error) => this.socket === socket && this.drop(error.message));
+    socket.on('close', () => this.socket === socket && this.drop('connection closed by VIM'));
+  }
+
+  private onData(chunk: Buffer): void {
+    let messages: Message[];
+    try {
+      messages = this.decoder.push(chunk);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.drop(`bad frame from VIM: ${error.message}`);
+      return;
+    }
+    for (const message of messages) {
+      if (this.socket === undefined) return;
+      this.lastFrameAt = this.now();
+      this.onMessage(message);
+    }
+  }
+
+  private onMessage(message: Message): void {
+    switch (message.type) {
+      case 'challenge':
+        if (this.state !== 'handshaking') return this.drop('unexpected challenge');
+        this.send({
+          type: 'hello',
+          protocolVersion: PROTOCOL_VERSION,
+          ...this.options.identity,
+          proof: computeProof(this.options.secret, message.nonce),
+        });
+        return;
+      case 'welcome':
+        if (this.state !== 'handshaking') return this.drop('unexpected welcome');
+        this.onWelcome(message);
+        return;
+      case 'reject':
+        this.onReject(message.code, message.reason);
+        return;
+      case 'ping':
+        return;
+      case 'describe':
+        this.runRequest(message);
+        return;
+      default:
+        this.drop(`unexpected ${message.type} from VIM`);
+    }
+  }
+
+  private onWelcome(welcome: WelcomeMessage): void {
+    clearTimeout(this.handshakeTimer);
+    this.state = 'ready';
+    this.attempt = 0;
+    this.seq = 0;
+    this.log.info({ vim: this.vimAddress, reportIntervalMs: welcome.reportIntervalMs, heartbeatTimeoutMs: welcome.heartbeatTimeoutMs }, 'connected to VIM');
+    this.emit('ready', welcome);
+    this.sendReport();
+    this.reportTimer = setInterval(() => this.sendReport(), welcome.reportIntervalMs);
+    this.watchdogTimer = setInterval(() => {
+      const silentMs = this.now() - this.lastFrameAt;
+      if (silentMs > welcome.heartbeatTimeoutMs) this.drop(`VIM silent for ${silentMs} ms`);
+    }, Math.max(25, welcome.heartbeatTimeoutMs / 4));
+  }
+
+  private onReject(code: RejectCode, reason: string): void {
+    if (FATAL_REJECTS.has(code)) {
+      const error = new FatalRejectError(code, reason, this.vimAddress);
+      this.log.fatal({ code, reason, vim: this.vimAddress }, 'rejected by VIM; not retrying');
+      this.stop();
+      this.emit('fatal', error);
+      return;
+    }
+    this.drop(`rejected: ${reason} (${code})`);
+  }
+
+  private runRequest(request: AgentRequest): void {
+    this.behaviour.handleRequest(request).then(
+      (value) => this.send({ type: 'result', id: request.id, ok: true, value }),
+      (error: unknown) => {
+        const code = error instanceof CommandError ? error.code : 'internal';
+        const message = error instanceof Error ? error.message : String(error);
+        if (!(error instanceof CommandError)) this.log.error({ err: error, request: request.type }, 'command failed');
+        this.send({ type: 'result', id: request.id, ok: false, error: { code, message } });
+      },
+    );
+  }
+
+  private sendReport(): void {
+    if (this.reporting || this.state !== 'ready') return;
+    this.reporting = true;
+    this.behaviour
+      .buildReport()
+      .then((body) => this.send({ type: 'report', seq: ++this.seq, ...body }))
+      .catch((error: unknown) => this.log.error({ err: error }, 'could not build report'))
+      .finally(() => (this.reporting = false));
+  }
+
+  private send(message: Message): void {
+    if (this.socket && !this.socket.destroyed) this.socket.write(this.encoder.encode(message));
+  }
+
+  /** Ends the current connection (idempotent) and schedules the next attempt. */
+  private drop(reason: string): void {
+    if (this.socket === undefined) return;
+    const wasReady = this.state === 'ready';
+    this.teardown();
+    if (this.state === 'stopped') return;
+    this.state = 'backoff';
+    const delay = backoffDelayMs(this.attempt++, this.options.backoff, this.options.random);
+    const fields = { vim: this.vimAddress, reason, retryInMs: delay, attempt: this.attempt };
+    if (wasReady || this.attempt === 1) this.log.warn(fields, 'lost connection to VIM');
+    else this.log.debug(fields, 'VIM still unreachable');
+    this.emit('disconnected', reason, delay);
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private teardown(): void {
+    clearInterval(this.reportTimer);
+    clearInterval(this.watchdogTimer);
+    clearTimeout(this.handshakeTimer);
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.destroy();
+  }
+}
