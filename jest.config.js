@@ -8,7 +8,7 @@ module.exports = {
   roots: ['<rootDir>/packages', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.tests.json', isolatedModules: true }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.tests.json' }],
   },
   moduleNameMapper: {
     '^@acs/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',

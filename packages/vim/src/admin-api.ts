@@ -1,24 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { VmListResponse, VmView } from '@acs/api-types';
 import type { HostPort, Logger } from '@acs/daemon';
 import type { AgentServer } from './agent-server';
 import type { ClusterState, VmRecord } from './cluster-state';
-
-/** JSON shape of one VM in `GET /api/v1/vms`; the CLI reads exactly this. */
-export interface VmView {
-  id: string;
-  hostname: string;
-  address: string;
-  status: VmRecord['status'];
-  downReason: string | null;
-  capacity: VmRecord['capacity'];
-  front: VmRecord['front'];
-  connectedAt: string;
-  lastReportAt: string | null;
-  lastReportAgeMs: number | null;
-  host: VmRecord['host'];
-  containers: VmRecord['containers'];
-}
 
 export interface AdminApiDeps {
   cluster: ClusterState;
@@ -39,7 +24,7 @@ export class AdminApi {
     private readonly deps: AdminApiDeps,
   ) {
     this.routes.set('GET /healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
-    this.routes.set('GET /api/v1/vms', (_req, res) => sendJson(res, 200, { vms: deps.cluster.list().map((vm) => this.vmView(vm)) }));
+    this.routes.set('GET /api/v1/vms', (_req, res) => sendJson(res, 200, { vms: deps.cluster.list().map((vm) => this.vmView(vm)) } satisfies VmListResponse));
     this.routes.set('GET /api/v1/agent-server', (_req, res) =>
       sendJson(res, 200, { sessions: deps.agents.sessionCounts, ...deps.agents.reportStats.snapshot() }),
     );

@@ -1,0 +1,51 @@
+/**
+ * JSON shapes of the VIM's admin API (`/api/v1/...`). The VIM produces them and the `acs` CLI reads
+ * them; keeping them here lets the CLI stay a thin HTTP client that never imports the VIM.
+ */
+
+export interface HostUsageView {
+  cpuPct: number;
+  memUsedBytes: number;
+  memTotalBytes: number;
+  load1: number;
+}
+
+export interface ContainerView {
+  id: string;
+  name: string;
+  service: string;
+  state: string;
+  ready: boolean;
+  draining: boolean;
+  cpuPct: number;
+  memBytes: number;
+  inflight: number;
+  requestsTotal: number;
+  hostPort: number | null;
+}
+
+export interface VmView {
+  id: string;
+  hostname: string;
+  /** Peer address of the agent's connection. */
+  address: string;
+  status: 'ready' | 'down';
+  downReason: string | null;
+  capacity: { maxContainers: number; cpus: number; memoryBytes: number };
+  front: { host: string; port: number } | null;
+  connectedAt: string;
+  lastReportAt: string | null;
+  lastReportAgeMs: number | null;
+  host: HostUsageView | null;
+  containers: ContainerView[];
+}
+
+export interface VmListResponse {
+  vms: VmView[];
+}
+
+/** Body of every non-2xx answer. */
+export interface ApiErrorBody {
+  error: string;
+  message: string;
+}

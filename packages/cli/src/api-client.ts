@@ -1,0 +1,45 @@
+import type { ApiErrorBody } from '@acs/api-types';
+import { ApiError, VimUnreachableError } from './errors';
+
+export const DEFAULT_API = 'http://127.0.0.1:9090';
+export const DEFAULT_API_TIMEOUT_MS = 5000;
+
+/** A thin client of the VIM's admin API: HTTP and JSON, no business logic. */
+export class AdminClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly timeoutMs = DEFAULT_API_TIMEOUT_MS,
+  ) {}
+
+  async get<T>(path: string): Promise<T> {
+    return this.call<T>('GET', path);
+  }
+
+  private async call<T>(method: string, path: string): Promise<T> {
+    const url = new URL(path, this.baseUrl);
+    let response: Response;
+    try {
+      response = await fetch(url, { method, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (error) {
+      throw new VimUnreachableError(this.baseUrl, describeFetchError(error, this.timeoutMs));
+    }
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text.length > 0 ? JSON.parse(text) : undefined;
+    } catch {
+      throw new ApiError(response.status, 'bad-response', `the admin API answered with something other than JSON: ${text.slice(0, 120)}`);
+    }
+    if (!response.ok) {
+      const err = body as Partial<ApiErrorBody> | undefined;
+      throw new ApiError(response.status, err?.error ?? 'http-error', err?.message ?? response.statusText);
+    }
+    return body as T;
+  }
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}

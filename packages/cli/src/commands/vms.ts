@@ -1,0 +1,26 @@
+import type { VmListResponse } from '@acs/api-types';
+import type { AdminClient } from '../api-client';
+import { age, bytes, pct, table } from '../format';
+
+export async function vmsCommand(client: AdminClient, options: { json?: boolean }, out: (text: string) => void): Promise<void> {
+  const response = await client.get<VmListResponse>('/api/v1/vms');
+  if (options.json) {
+    out(JSON.stringify(response, null, 2));
+    return;
+  }
+  if (response.vms.length === 0) {
+    out('No VMs have connected yet. Start an agent: acs-vmm --vim <host:port> --secret-file <file>');
+    return;
+  }
+  const rows = response.vms.map((vm) => [
+    vm.id,
+    vm.status === 'down' ? `down (${vm.downReason ?? '?'})` : vm.status,
+    vm.address,
+    pct(vm.host?.cpuPct),
+    vm.host ? `${bytes(vm.host.memUsedBytes)}/${bytes(vm.host.memTotalBytes)}` : '-',
+    vm.host ? vm.host.load1.toFixed(2) : '-',
+    `${vm.containers.length}/${vm.capacity.maxContainers}`,
+    age(vm.lastReportAgeMs),
+  ]);
+  out(table(['ID', 'STATUS', 'ADDRESS', 'CPU', 'MEMORY', 'LOAD', 'CONTAINERS', 'LAST REPORT'], rows));
+}

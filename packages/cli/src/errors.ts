@@ -1,0 +1,31 @@
+/** Exit codes of `acs`: scripts can tell "the VIM said no" from "no VIM there". */
+export const CLI_EXIT = {
+  ok: 0,
+  /** The VIM answered with an error, or the command line was wrong. */
+  failure: 1,
+  /** The VIM could not be reached or did not answer in time. */
+  unreachable: 2,
+} as const;
+
+export class VimUnreachableError extends Error {
+  readonly exitCode = CLI_EXIT.unreachable;
+  constructor(
+    readonly api: string,
+    detail: string,
+  ) {
+    super(`cannot reach the VIM admin API at ${api}: ${detail} (is acs-vim running? set --api or ACS_API)`);
+    this.name = 'VimUnreachableError';
+  }
+}
+
+export class ApiError extends Error {
+  readonly exitCode = CLI_EXIT.failure;
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${message} (HTTP ${status}, ${code})`);
+    this.name = 'ApiError';
+  }
+}

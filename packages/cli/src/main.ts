@@ -1,0 +1,35 @@
+import { CommanderError } from 'commander';
+import { ApiError, CLI_EXIT, VimUnreachableError } from './errors';
+import { buildProgram } from './program';
+
+/** Entry point of `acs`: returns the exit code instead of exiting, so tests can run it in-process. */
+export async function run(argv: string[], io = { out: console.log, err: console.error, env: process.env }): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return CLI_EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version exit 0; a bad flag or missing argument is a usage error (message already printed).
+      return error.exitCode === 0 ? CLI_EXIT.ok : CLI_EXIT.failure;
+    }
+    if (error instanceof VimUnreachableError || error instanceof ApiError) {
+      io.err(`acs: ${error.message}`);
+      return error.exitCode;
+    }
+    io.err(`acs: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return CLI_EXIT.failure;
+  }
+}
+
+export function main(): void {
+  run(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error('acs: fatal:', error);
+      process.exitCode = CLI_EXIT.failure;
+    },
+  );
+}

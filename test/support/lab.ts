@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { BIN, type Daemon, type LogLine, type ProcessGroup } from './processes';
+
+export interface VimProcess {
+  daemon: Daemon;
+  agentPort: number;
+  adminPort: number;
+  api: string;
+  dataDir: string;
+  secretFile: string;
+}
+
+function portOf(address: unknown): number {
+  const match = /:(\d+)$/.exec(String(address));
+  if (!match) throw new Error(`no port in ${String(address)}`);
+  return Number(match[1]);
+}
+
+/** Starts `acs-vim` on loopback (free ports unless given) and waits until it listens. */
+export async function startVimProcess(
+  group: ProcessGroup,
+  options: { dataDir?: string; agentPort?: number; adminPort?: number; args?: string[] } = {},
+): Promise<VimProcess> {
+  const dataDir = options.dataDir ?? group.tempDir('acs-vim-');
+  const daemon = group.start('acs-vim', BIN.vim, [
+    '--data-dir', dataDir,
+    '--agent-listen', `127.0.0.1:${options.agentPort ?? 0}`,
+    '--admin-listen', `127.0.0.1:${options.adminPort ?? 0}`,
+    ...(options.args ?? []),
+  ]);
+  const listening: LogLine = await daemon.waitForLog((l) => l.msg === 'acs-vim listening');
+  const adminPort = portOf(listening['adminListen']);
+  return {
+    daemon,
+    agentPort: portOf(listening['agentListen']),
+    adminPort,
+    api: `http://127.0.0.1:${adminPort}`,
+    dataDir,
+    secretFile: join(dataDir, 'agent-secret'),
+  };
+}
+
+export function startVmmProcess(group: ProcessGroup, vim: VimProcess, agentId: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Daemon {
+  return group.start(agentId, BIN.vmm, ['--vim', `127.0.0.1:${vim.agentPort}`, '--agent-id', agentId, '--secret-file', vim.secretFile, ...args], env);
+}
+
+/** GET a JSON document from the admin API. */
+export async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  if (!response.ok) throw new Error(`GET ${url} → ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
