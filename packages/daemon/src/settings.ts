@@ -38,7 +38,7 @@ export function camelCase(flag: string): string {
 export function addSettingOptions(command: Command, settings: Record<string, Setting<unknown>>): Command {
   command.addOption(new Option('--config <file>', 'JSON config file with any of the settings below, by camelCase name (env ACS_CONFIG)'));
   for (const setting of Object.values(settings)) {
-    const shownDefault = setting.defaultText ?? (setting.defaultValue === undefined ? 'unset' : String(setting.defaultValue));
+    const shownDefault = setting.defaultText ?? describeValue(setting.defaultValue);
     const flag = setting.placeholder ? `--${setting.flag} <${setting.placeholder}>` : `--${setting.flag} [bool]`;
     command.addOption(new Option(flag, `${setting.description} (env ${setting.env}; default ${shownDefault})`));
   }
@@ -67,7 +67,7 @@ export function resolveSettings<S extends Record<string, Setting<unknown>>>(
     let source: SettingSource = 'default';
     let where = '';
     if (flagValue !== undefined) {
-      raw = flagValue === true ? 'true' : String(flagValue);
+      raw = flagValue === true ? 'true' : describeValue(flagValue);
       source = 'flag';
       where = `--${setting.flag}`;
     } else if (env[setting.env] !== undefined && env[setting.env] !== '') {
@@ -75,7 +75,7 @@ export function resolveSettings<S extends Record<string, Setting<unknown>>>(
       source = 'env';
       where = `environment variable ${setting.env}`;
     } else if (fileValues[name] !== undefined) {
-      raw = String(fileValues[name]);
+      raw = describeValue(fileValues[name]);
       source = 'file';
       where = `${name} in ${configFile}`;
     }
@@ -92,6 +92,20 @@ export function resolveSettings<S extends Record<string, Setting<unknown>>>(
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { values: values as SettingValues<S>, sources: sources as ResolvedSettings<S>['sources'], configFile };
+}
+
+function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case 'undefined':
+      return 'unset';
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+      return String(value);
+    default:
+      return JSON.stringify(value);
+  }
 }
 
 function readConfigFile(path: string, settings: Record<string, Setting<unknown>>, problems: string[]): Record<string, unknown> {

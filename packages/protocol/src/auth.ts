@@ -12,7 +12,10 @@ export function computeProof(secret: string | Buffer, nonce: string): string {
 
 /** Constant-time comparison, so response timing says nothing about how much of a guess was right. */
 export function proofMatches(secret: string | Buffer, nonce: string, proof: string): boolean {
+  // Buffer.from(hex) silently stops at the first non-hex character, so check the form first.
+  if (!PROOF_PATTERN.test(proof)) return false;
   const expected = Buffer.from(computeProof(secret, nonce), 'hex');
-  const given = Buffer.from(proof, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return timingSafeEqual(Buffer.from(proof, 'hex'), expected);
 }
+
+const PROOF_PATTERN = /^[0-9a-f]{64}$/;

@@ -79,7 +79,7 @@ export function parseAgentDescription(value: unknown): AgentDescription {
   str(value, t, 'hostname', 255);
   str(value, t, 'agentVersion', 64);
   int(value, t, 'protocolVersion', 0, 0xffff);
-  int(value, t, 'pid', 0, 2 ** 32);
+  int(value, t, 'pid', 0, 2 ** 32 - 1);
   str(value, t, 'nodeVersion', 64);
   str(value, t, 'platform', 64);
   num(value, t, 'uptimeMs', 0, Number.MAX_SAFE_INTEGER);
@@ -93,8 +93,15 @@ export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 type Fields = Record<string, unknown>;
 
+/**
+ * Plain objects only: msgpackr can also yield Maps, Buffers, arrays and marker objects, none of which are
+ * messages. "Plain" is judged by shape, not by identity with this realm's Object.prototype, so objects
+ * made in another realm (a vm context, a worker's structured clone) still count.
+ */
 function isRecord(v: unknown): v is Fields {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 function str(o: Fields, type: string, name: string, maxLen: number, key = name): string {

@@ -109,7 +109,7 @@ export class AgentSession {
     const id = this.nextRequestId++;
     return new Promise<unknown>((resolve, reject) => {
       this.pending.set(id, { type: command.type, deadline: this.host.now() + timeoutMs, timeoutMs, resolve, reject });
-      this.send({ ...command, id } as AgentRequest);
+      this.send({ ...command, id });
     }).then(parse);
   }
 
@@ -235,7 +235,15 @@ export class AgentSession {
 
   private send(message: Message): void {
     if (this.socket.destroyed) return;
-    this.socket.write(this.encoder.encode(message));
+    let frame: Buffer;
+    try {
+      frame = this.encoder.encode(message);
+    } catch (error) {
+      // Only an oversize message can fail here; the encoder is then unusable, so is the connection.
+      this.close('protocol-error', `could not send ${message.type}: ${(error as Error).message}`);
+      return;
+    }
+    this.socket.write(frame);
     this.lastSentAt = this.host.now();
     if (this.socket.writableLength > MAX_UNREAD_OUTPUT_BYTES) {
       this.close('slow-consumer', `${this.socket.writableLength} bytes unread`);

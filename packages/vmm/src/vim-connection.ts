@@ -238,7 +238,17 @@ export class VimConnection extends EventEmitter<VimConnectionEvents> {
   }
 
   private send(message: Message): void {
-    if (this.socket && !this.socket.destroyed) this.socket.write(this.encoder.encode(message));
+    if (!this.socket || this.socket.destroyed) return;
+    let frame: Buffer;
+    try {
+      frame = this.encoder.encode(message);
+    } catch (error) {
+      // Only an oversize message can fail here; the encoder is then unusable, so start a new connection.
+      this.log.error({ err: error, type: message.type }, 'could not encode a message for the VIM');
+      this.drop(`could not send ${message.type}`);
+      return;
+    }
+    this.socket.write(frame);
   }
 
   /** Ends the current connection (idempotent) and schedules the next attempt. */
