@@ -7,23 +7,28 @@ export function table(headers: string[], rows: string[][]): string {
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
+/** "512B", "1.5KiB", "12MiB": rounded first, so 1048575 bytes reads "1.0MiB", not "1024KiB". */
 export function bytes(n: number): string {
-  let value = n;
   let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
+  let value = n;
+  for (;;) {
+    const shown = value >= 10 || unit === 0 ? Math.round(value) : Math.round(value * 10) / 10;
+    if (shown < 1024 || unit === UNITS.length - 1) {
+      return `${shown >= 10 || unit === 0 ? shown.toFixed(0) : shown.toFixed(1)}${UNITS[unit]}`;
+    }
     value /= 1024;
     unit++;
   }
-  return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)}${UNITS[unit]}`;
 }
 
-/** "850ms", "12s", "4m", "3h" */
+/** "850ms", "12s", "4m", "3h", rounded before the unit is chosen (59.6 s reads "1m", not "60s"). */
 export function age(ms: number | null): string {
   if (ms === null) return '-';
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
-  if (ms < 60_000) return `${Math.round(ms / 1000)}s`;
-  if (ms < 3_600_000) return `${Math.round(ms / 60_000)}m`;
-  return `${Math.round(ms / 3_600_000)}h`;
+  const t = Math.max(0, ms);
+  if (Math.round(t) < 1000) return `${Math.round(t)}ms`;
+  if (Math.round(t / 1000) < 60) return `${Math.round(t / 1000)}s`;
+  if (Math.round(t / 60_000) < 60) return `${Math.round(t / 60_000)}m`;
+  return `${Math.round(t / 3_600_000)}h`;
 }
 
 export function pct(value: number | undefined): string {

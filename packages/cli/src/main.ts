@@ -1,10 +1,15 @@
 import { CommanderError } from 'commander';
 import { ApiError, CLI_EXIT, VimUnreachableError } from './errors';
-import { buildProgram } from './program';
+import { buildProgram, type CliIo } from './program';
 
 /** Entry point of `acs`: returns the exit code instead of exiting, so tests can run it in-process. */
-export async function run(argv: string[], io = { out: console.log, err: console.error, env: process.env }): Promise<number> {
+export async function run(argv: string[], io: CliIo = { out: console.log, err: console.error }): Promise<number> {
   const program = buildProgram(io);
+  if (argv.length === 0) {
+    // Bare `acs` is a request for orientation, not a mistake.
+    io.out(program.helpInformation().trimEnd());
+    return CLI_EXIT.ok;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return CLI_EXIT.ok;

@@ -6,7 +6,6 @@ import { CLI_EXIT } from './errors';
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
-  env: NodeJS.ProcessEnv;
 }
 
 /** Builds the `acs` command tree. Each command is a thin call to the admin API and a renderer. */

@@ -1,9 +1,21 @@
 import pino, { type Logger } from 'pino';
+import { oneOf } from './parsers';
+import type { Setting } from './settings';
 
 export type { Logger } from 'pino';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `--log-level`, the same for every daemon. */
+export const LOG_LEVEL_SETTING = {
+  flag: 'log-level',
+  placeholder: 'level',
+  env: 'ACS_LOG_LEVEL',
+  description: `log verbosity (${LOG_LEVELS.join(', ')})`,
+  defaultValue: 'info',
+  parse: oneOf(LOG_LEVELS),
+} satisfies Setting<LogLevel>;
 
 /**
  * One JSON object a line on stdout, as log collectors expect. `component` scopes each line; child

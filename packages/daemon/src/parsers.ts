@@ -30,8 +30,10 @@ export const port = integer(0, 65535);
 export const hostPort: Parser<HostPort> = (raw) => {
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(raw.trim());
   const portNumber = match ? Number(match[3]) : NaN;
-  if (!match || portNumber > 65535) throw new Error('host:port, e.g. 127.0.0.1:7070');
-  return { host: match[1] ?? (match[2] || '127.0.0.1'), port: portNumber };
+  const host = match ? (match[1] ?? (match[2] || '127.0.0.1')) : '';
+  const hostOk = match?.[1] !== undefined ? /^[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?$/.test(host) : /^[A-Za-z0-9.-]+$/.test(host);
+  if (!match || portNumber > 65535 || !hostOk) throw new Error('host:port, e.g. 127.0.0.1:7070');
+  return { host, port: portNumber };
 };
 
 export function oneOf<const T extends string>(allowed: readonly T[]): Parser<T> {

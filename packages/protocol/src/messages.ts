@@ -7,7 +7,13 @@
  *   server ◀── hello{agentId, capacity, proof} ── agent      proof = HMAC-SHA256(secret, nonce), hex
  *   server ── welcome{intervals} | reject{code} ▶ agent
  *   server ◀── report{…} every reportIntervalMs ─ agent      any frame is a heartbeat, both ways
- *   server ── ping ─────────────────────────────▶ agent      when the server has sent nothing lately
+ *   server ── ping ─────────────────────────────▶ agent      when the server has sent nothing for pingIntervalMs
+ *
+ * Liveness (welcome gives the numbers): the server closes an agent silent for heartbeatTimeoutMs and marks
+ * its VM down; that is what the cluster depends on. The agent drops a server silent for
+ * 3 × pingIntervalMs and reconnects. Pings are rare on purpose: each is a write syscall per agent, the
+ * server's main cost at 10,000 agents, and the agent's check only has to catch a half-open connection
+ * to a server that vanished (after a partition heals, the agent's next report meets a reset at once).
  *   server ── <request>{id, …} ─────────────────▶ agent
  *   server ◀── result{id, ok, value | error} ──── agent
  */
@@ -83,6 +89,8 @@ export interface WelcomeMessage {
   type: 'welcome';
   reportIntervalMs: number;
   heartbeatTimeoutMs: number;
+  /** The server sends a ping when it has sent nothing else for this long. */
+  pingIntervalMs: number;
 }
 
 export interface RejectMessage {

@@ -5,7 +5,6 @@ import {
   type AgentDescription,
   type Capacity,
   type ContainerReport,
-  type Endpoint,
   type HostUsage,
   type Message,
 } from './messages';
@@ -30,13 +29,14 @@ export function parseMessage(value: unknown): Message {
       agentId(value, type, 'agentId');
       str(value, type, 'hostname', 255);
       str(value, type, 'agentVersion', 64);
-      capacity(value['capacity'], type, 'capacity');
+      nested(type, 'capacity', () => capacity(value['capacity'], type));
       nullableEndpoint(value, type, 'front');
       hex(value, type, 'proof', 64);
       break;
     case 'welcome':
       int(value, type, 'reportIntervalMs', 10, 3_600_000);
       int(value, type, 'heartbeatTimeoutMs', 10, 3_600_000);
+      int(value, type, 'pingIntervalMs', 10, 3_600_000);
       break;
     case 'reject':
       oneOf(value, type, 'code', REJECT_CODES);
@@ -45,7 +45,7 @@ export function parseMessage(value: unknown): Message {
     case 'report':
       int(value, type, 'seq', 0, Number.MAX_SAFE_INTEGER);
       num(value, type, 'at', 0, Number.MAX_SAFE_INTEGER);
-      hostUsage(value['host'], type);
+      nested(type, 'host', () => hostUsage(value['host'], type));
       containerList(value, type);
       break;
     case 'ping':
@@ -60,9 +60,11 @@ export function parseMessage(value: unknown): Message {
       if (value['ok'] !== false) throw new InvalidFieldError(type, 'ok', 'a boolean');
       {
         const error = value['error'];
-        if (!isRecord(error)) throw new InvalidFieldError(type, 'error', 'a map');
-        str(error, type, 'error.code', 64, 'code');
-        str(error, type, 'error.message', 4096, 'message');
+        nested(type, 'error', () => {
+          if (!isRecord(error)) throw new InvalidFieldError(type, '', 'a map');
+          str(error, type, 'code', 64);
+          str(error, type, 'message', 4096);
+        });
       }
       break;
     default:
@@ -83,7 +85,7 @@ export function parseAgentDescription(value: unknown): AgentDescription {
   str(value, t, 'nodeVersion', 64);
   str(value, t, 'platform', 64);
   num(value, t, 'uptimeMs', 0, Number.MAX_SAFE_INTEGER);
-  capacity(value['capacity'], t, 'capacity');
+  nested(t, 'capacity', () => capacity(value['capacity'], t));
   nullableEndpoint(value, t, 'front');
   return value as unknown as AgentDescription;
 }
@@ -104,50 +106,62 @@ function isRecord(v: unknown): v is Fields {
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
-function str(o: Fields, type: string, name: string, maxLen: number, key = name): string {
+/*
+ * The checks below name fields by their own key only. A nested object's checks run inside `nested`,
+ * which adds the path ("containers[2].state") only when one fails, so a valid report builds no strings.
+ */
+function nested(type: string, path: string, check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (!(error instanceof InvalidFieldError)) throw error;
+    throw new InvalidFieldError(type, error.field === '' ? path : `${path}.${error.field}`, error.expected);
+  }
+}
+
+function str(o: Fields, type: string, key: string, maxLen: number): void {
   const v = o[key];
   if (typeof v !== 'string' || v.length > maxLen) {
-    throw new InvalidFieldError(type, name, `a string of at most ${maxLen} characters`);
+    throw new InvalidFieldError(type, key, `a string of at most ${maxLen} characters`);
   }
-  return v;
 }
 
-function hex(o: Fields, type: string, name: string, len: number): void {
-  const v = o[name];
+function hex(o: Fields, type: string, key: string, len: number): void {
+  const v = o[key];
   if (typeof v !== 'string' || v.length !== len || !/^[0-9a-f]+$/.test(v)) {
-    throw new InvalidFieldError(type, name, `${len} lowercase hex digits`);
+    throw new InvalidFieldError(type, key, `${len} lowercase hex digits`);
   }
 }
 
-function agentId(o: Fields, type: string, name: string): void {
-  const v = o[name];
+function agentId(o: Fields, type: string, key: string): void {
+  const v = o[key];
   if (typeof v !== 'string' || !AGENT_ID_PATTERN.test(v)) {
-    throw new InvalidFieldError(type, name, `an id matching ${AGENT_ID_PATTERN.source}`);
+    throw new InvalidFieldError(type, key, `an id matching ${AGENT_ID_PATTERN.source}`);
   }
 }
 
-function num(o: Fields, type: string, name: string, min: number, max: number, key = name): void {
+function num(o: Fields, type: string, key: string, min: number, max: number): void {
   const v = o[key];
   if (typeof v !== 'number' || !(v >= min && v <= max)) {
-    throw new InvalidFieldError(type, name, `a number from ${min} to ${max}`);
+    throw new InvalidFieldError(type, key, `a number from ${min} to ${max}`);
   }
 }
 
-function int(o: Fields, type: string, name: string, min: number, max: number, key = name): void {
+function int(o: Fields, type: string, key: string, min: number, max: number): void {
   const v = o[key];
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new InvalidFieldError(type, name, `an integer from ${min} to ${max}`);
+    throw new InvalidFieldError(type, key, `an integer from ${min} to ${max}`);
   }
 }
 
-function bool(o: Fields, type: string, name: string, key = name): void {
-  if (typeof o[key] !== 'boolean') throw new InvalidFieldError(type, name, 'a boolean');
+function bool(o: Fields, type: string, key: string): void {
+  if (typeof o[key] !== 'boolean') throw new InvalidFieldError(type, key, 'a boolean');
 }
 
-function oneOf(o: Fields, type: string, name: string, allowed: readonly string[], key = name): void {
+function oneOf(o: Fields, type: string, key: string, allowed: readonly string[]): void {
   const v = o[key];
   if (typeof v !== 'string' || !allowed.includes(v)) {
-    throw new InvalidFieldError(type, name, `one of ${allowed.join(', ')}`);
+    throw new InvalidFieldError(type, key, `one of ${allowed.join(', ')}`);
   }
 }
 
@@ -155,31 +169,29 @@ function requestId(o: Fields, type: string): void {
   int(o, type, 'id', 0, 2 ** 32 - 1);
 }
 
-function capacity(v: unknown, type: string, name: string): asserts v is Capacity {
-  if (!isRecord(v)) throw new InvalidFieldError(type, name, 'a map');
-  int(v, type, `${name}.maxContainers`, 0, 10_000, 'maxContainers');
-  num(v, type, `${name}.cpus`, 0, 100_000, 'cpus');
-  num(v, type, `${name}.memoryBytes`, 0, Number.MAX_SAFE_INTEGER, 'memoryBytes');
+function capacity(v: unknown, type: string): asserts v is Capacity {
+  if (!isRecord(v)) throw new InvalidFieldError(type, '', 'a map');
+  int(v, type, 'maxContainers', 0, 10_000);
+  num(v, type, 'cpus', 0, 100_000);
+  num(v, type, 'memoryBytes', 0, Number.MAX_SAFE_INTEGER);
 }
 
-function nullableEndpoint(o: Fields, type: string, name: string): void {
-  const v = o[name];
+function nullableEndpoint(o: Fields, type: string, key: string): void {
+  const v = o[key];
   if (v === null) return;
-  if (!isRecord(v)) throw new InvalidFieldError(type, name, 'a map or null');
-  endpoint(v, type, name);
-}
-
-function endpoint(v: Fields, type: string, name: string): asserts v is Fields & Endpoint {
-  str(v, type, `${name}.host`, 255, 'host');
-  int(v, type, `${name}.port`, 1, 65535, 'port');
+  nested(type, key, () => {
+    if (!isRecord(v)) throw new InvalidFieldError(type, '', 'a map or null');
+    str(v, type, 'host', 255);
+    int(v, type, 'port', 1, 65535);
+  });
 }
 
 function hostUsage(v: unknown, type: string): asserts v is HostUsage {
-  if (!isRecord(v)) throw new InvalidFieldError(type, 'host', 'a map');
-  num(v, type, 'host.cpuPct', 0, 100, 'cpuPct');
-  num(v, type, 'host.memUsedBytes', 0, Number.MAX_SAFE_INTEGER, 'memUsedBytes');
-  num(v, type, 'host.memTotalBytes', 0, Number.MAX_SAFE_INTEGER, 'memTotalBytes');
-  num(v, type, 'host.load1', 0, 1_000_000, 'load1');
+  if (!isRecord(v)) throw new InvalidFieldError(type, '', 'a map');
+  num(v, type, 'cpuPct', 0, 100);
+  num(v, type, 'memUsedBytes', 0, Number.MAX_SAFE_INTEGER);
+  num(v, type, 'memTotalBytes', 0, Number.MAX_SAFE_INTEGER);
+  num(v, type, 'load1', 0, 1_000_000);
 }
 
 /** More containers than any VM could run; bounds the work a hostile report can cause. */
@@ -190,20 +202,29 @@ function containerList(o: Fields, type: string): void {
   if (!Array.isArray(list) || list.length > MAX_CONTAINERS_PER_REPORT) {
     throw new InvalidFieldError(type, 'containers', `a list of at most ${MAX_CONTAINERS_PER_REPORT}`);
   }
-  for (let i = 0; i < list.length; i++) containerReport(list[i], type, `containers[${i}]`);
+  for (let i = 0; i < list.length; i++) {
+    const item: unknown = list[i];
+    try {
+      containerReport(item, type);
+    } catch (error) {
+      if (!(error instanceof InvalidFieldError)) throw error;
+      const at = `containers[${i}]`;
+      throw new InvalidFieldError(type, error.field === '' ? at : `${at}.${error.field}`, error.expected);
+    }
+  }
 }
 
-function containerReport(v: unknown, type: string, at: string): asserts v is ContainerReport {
-  if (!isRecord(v)) throw new InvalidFieldError(type, at, 'a map');
-  str(v, type, `${at}.id`, 128, 'id');
-  str(v, type, `${at}.name`, 255, 'name');
-  str(v, type, `${at}.service`, 128, 'service');
-  oneOf(v, type, `${at}.state`, CONTAINER_STATES, 'state');
-  bool(v, type, `${at}.ready`, 'ready');
-  bool(v, type, `${at}.draining`, 'draining');
-  num(v, type, `${at}.cpuPct`, 0, 100_000, 'cpuPct');
-  num(v, type, `${at}.memBytes`, 0, Number.MAX_SAFE_INTEGER, 'memBytes');
-  int(v, type, `${at}.inflight`, 0, 2 ** 31, 'inflight');
-  int(v, type, `${at}.requestsTotal`, 0, Number.MAX_SAFE_INTEGER, 'requestsTotal');
-  if (v['hostPort'] !== null) int(v, type, `${at}.hostPort`, 1, 65535, 'hostPort');
+function containerReport(v: unknown, type: string): asserts v is ContainerReport {
+  if (!isRecord(v)) throw new InvalidFieldError(type, '', 'a map');
+  str(v, type, 'id', 128);
+  str(v, type, 'name', 255);
+  str(v, type, 'service', 128);
+  oneOf(v, type, 'state', CONTAINER_STATES);
+  bool(v, type, 'ready');
+  bool(v, type, 'draining');
+  num(v, type, 'cpuPct', 0, 100_000);
+  num(v, type, 'memBytes', 0, Number.MAX_SAFE_INTEGER);
+  int(v, type, 'inflight', 0, 2 ** 31);
+  int(v, type, 'requestsTotal', 0, Number.MAX_SAFE_INTEGER);
+  if (v['hostPort'] !== null) int(v, type, 'hostPort', 1, 65535);
 }

@@ -88,6 +88,7 @@ const messageArb: fc.Arbitrary<Message> = fc.oneof(
     .record({
       reportIntervalMs: fc.integer({ min: 10, max: 3_600_000 }),
       heartbeatTimeoutMs: fc.integer({ min: 10, max: 3_600_000 }),
+      pingIntervalMs: fc.integer({ min: 10, max: 3_600_000 }),
     })
     .map((v) => ({ ...fx.welcome, ...v })),
   fc.record({ code: fc.constantFrom(...REJECT_CODES), reason: text(300) }).map((v) => ({ ...fx.reject, ...v })),

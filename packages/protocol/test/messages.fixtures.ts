@@ -33,7 +33,7 @@ export const hello: HelloMessage = {
   proof: PROOF,
 };
 
-export const welcome: WelcomeMessage = { type: 'welcome', reportIntervalMs: 1000, heartbeatTimeoutMs: 5000 };
+export const welcome: WelcomeMessage = { type: 'welcome', reportIntervalMs: 1000, heartbeatTimeoutMs: 5000, pingIntervalMs: 5000 };
 
 export const reject: RejectMessage = { type: 'reject', code: 'bad-proof', reason: 'proof does not match' };
 

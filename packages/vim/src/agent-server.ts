@@ -12,6 +12,7 @@ export interface AgentServerOptions {
   secret: Buffer;
   reportIntervalMs: number;
   heartbeatTimeoutMs: number;
+  pingIntervalMs: number;
   handshakeTimeoutMs: number;
   requestTimeoutMs: number;
   now?: () => number;
@@ -25,6 +26,7 @@ export class AgentServer implements SessionHost {
   readonly secret: Buffer;
   readonly reportIntervalMs: number;
   readonly heartbeatTimeoutMs: number;
+  readonly pingIntervalMs: number;
   readonly handshakeTimeoutMs: number;
   readonly now: () => number;
   readonly reportStats = new ReportStats();
@@ -42,6 +44,7 @@ export class AgentServer implements SessionHost {
     this.secret = options.secret;
     this.reportIntervalMs = options.reportIntervalMs;
     this.heartbeatTimeoutMs = options.heartbeatTimeoutMs;
+    this.pingIntervalMs = options.pingIntervalMs;
     this.handshakeTimeoutMs = options.handshakeTimeoutMs;
     this.now = options.now ?? Date.now;
     this.server = createServer((socket) => this.accept(socket));
@@ -64,7 +67,9 @@ export class AgentServer implements SessionHost {
   async close(): Promise<void> {
     clearInterval(this.sweepTimer);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const session of [...this.sessions]) session.close('server-shutdown');
+    const open = [...this.sessions];
+    for (const session of open) session.close('server-shutdown');
+    this.log.info({ sessions: open.length }, 'closed agent sessions');
     await closed;
   }
 

@@ -43,6 +43,7 @@ export interface SessionHost {
   readonly secret: Buffer;
   readonly reportIntervalMs: number;
   readonly heartbeatTimeoutMs: number;
+  readonly pingIntervalMs: number;
   readonly handshakeTimeoutMs: number;
   readonly now: () => number;
   /** Decides whether a hello with a valid proof may join; returns why not, or null. */
@@ -126,8 +127,8 @@ export class AgentSession {
       this.close('heartbeat-timeout', `silent for ${now - this.lastFrameAt} ms`);
       return;
     }
-    // The agent watches for our silence the same way; a third of its timeout leaves room for a slow tick.
-    if (now - this.lastSentAt >= this.host.heartbeatTimeoutMs / 3) this.send({ type: 'ping', at: now });
+    if (now - this.lastSentAt >= this.host.pingIntervalMs) this.send({ type: 'ping', at: now });
+    if (this.pending.size === 0) return;
     for (const [id, request] of this.pending) {
       if (now > request.deadline) {
         this.pending.delete(id);
@@ -143,8 +144,10 @@ export class AgentSession {
     this.socket.destroy();
     for (const request of this.pending.values()) request.reject(new SessionClosedError(this.agentId, reason));
     this.pending.clear();
-    const level = reason === 'peer-closed' || reason === 'server-shutdown' ? 'info' : 'warn';
-    if (wasReady || reason !== 'peer-closed') this.log[level]({ reason, detail }, 'agent session closed');
+    // Shutdown closes every session at once; the server logs that as one line, not thousands.
+    if (reason !== 'server-shutdown' && (wasReady || reason !== 'peer-closed')) {
+      this.log[reason === 'peer-closed' ? 'info' : 'warn']({ reason, detail }, 'agent session closed');
+    }
     this.host.onClosed(this, reason, detail);
   }
 
@@ -219,7 +222,7 @@ export class AgentSession {
     this.hello = hello;
     this.state = 'ready';
     this.log = this.log.child({ agentId: hello.agentId });
-    this.send({ type: 'welcome', reportIntervalMs: this.host.reportIntervalMs, heartbeatTimeoutMs: this.host.heartbeatTimeoutMs });
+    this.send({ type: 'welcome', reportIntervalMs: this.host.reportIntervalMs, heartbeatTimeoutMs: this.host.heartbeatTimeoutMs, pingIntervalMs: this.host.pingIntervalMs });
     this.log.info({ hostname: hello.hostname, agentVersion: hello.agentVersion, capacity: hello.capacity }, 'agent session ready');
     this.host.onReady(this);
   }

@@ -62,12 +62,17 @@ export class ClusterState extends EventEmitter<ClusterEvents> {
     return vm;
   }
 
-  /** Hot path: called for every report, so it only assigns fields. */
+  /**
+   * Hot path, once per report. The report is copied into the VM's own objects in place instead of
+   * being kept: keeping each decoded report for a second made every one survive young-generation GC and
+   * cost ~10 points of a core at 10,000 agents (bench/agents.ts); copied, the decoded report dies young.
+   */
   applyReport(vm: VmRecord, report: ReportMessage, now: number): void {
     vm.lastReportAt = now;
     vm.lastReportSeq = report.seq;
-    vm.host = report.host;
-    vm.containers = report.containers;
+    if (vm.host === null) vm.host = { ...report.host };
+    else copyHostUsage(vm.host, report.host);
+    syncContainers(vm.containers, report.containers);
   }
 
   vmDown(id: string, reason: string, now: number): void {
@@ -85,5 +90,36 @@ export class ClusterState extends EventEmitter<ClusterEvents> {
 
   list(): VmRecord[] {
     return [...this.vms.values()].sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
+  }
+}
+
+function copyHostUsage(into: HostUsage, from: HostUsage): void {
+  into.cpuPct = from.cpuPct;
+  into.memUsedBytes = from.memUsedBytes;
+  into.memTotalBytes = from.memTotalBytes;
+  into.load1 = from.load1;
+}
+
+/** Updates `current` to match `incoming`, reusing each entry (and its strings) while the ids line up. */
+function syncContainers(current: ContainerReport[], incoming: readonly ContainerReport[]): void {
+  if (current.length > incoming.length) current.length = incoming.length;
+  for (let i = 0; i < incoming.length; i++) {
+    const from = incoming[i]!;
+    const into = current[i];
+    if (into === undefined || into.id !== from.id) {
+      current[i] = { ...from };
+      continue;
+    }
+    // Strings are stored only when they change, so an unchanged name keeps its old (tenured) copy.
+    if (into.name !== from.name) into.name = from.name;
+    if (into.service !== from.service) into.service = from.service;
+    if (into.state !== from.state) into.state = from.state;
+    into.ready = from.ready;
+    into.draining = from.draining;
+    into.cpuPct = from.cpuPct;
+    into.memBytes = from.memBytes;
+    into.inflight = from.inflight;
+    into.requestsTotal = from.requestsTotal;
+    into.hostPort = from.hostPort;
   }
 }

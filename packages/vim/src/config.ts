@@ -1,19 +1,10 @@
-import {
-  hostPort,
-  integer,
-  LOG_LEVELS,
-  oneOf,
-  text,
-  type HostPort,
-  type LogLevel,
-  type Setting,
-  type SettingValues,
-} from '@acs/daemon';
+import { hostPort, integer, LOG_LEVEL_SETTING, text, type HostPort, type Setting, type SettingValues } from '@acs/daemon';
 import {
   DEFAULT_ADMIN_LISTEN,
   DEFAULT_AGENT_LISTEN,
   DEFAULT_DATA_DIR,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_PING_INTERVAL_MS,
   DEFAULT_REPORT_INTERVAL_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   HEARTBEAT_TIMEOUT_REPORTS,
@@ -75,6 +66,14 @@ export const VIM_SETTINGS = {
     defaultText: `${HEARTBEAT_TIMEOUT_REPORTS} × report interval`,
     parse: optionalInteger(100, 600_000),
   } satisfies Setting<number | undefined>,
+  pingIntervalMs: {
+    flag: 'ping-interval-ms',
+    placeholder: 'ms',
+    env: 'ACS_PING_INTERVAL_MS',
+    description: 'ping an agent we have sent nothing else for this long; agents reconnect after 3 missed pings',
+    defaultValue: DEFAULT_PING_INTERVAL_MS,
+    parse: integer(100, 600_000),
+  } satisfies Setting<number>,
   handshakeTimeoutMs: {
     flag: 'handshake-timeout-ms',
     placeholder: 'ms',
@@ -91,14 +90,7 @@ export const VIM_SETTINGS = {
     defaultValue: DEFAULT_REQUEST_TIMEOUT_MS,
     parse: integer(100, 3_600_000),
   } satisfies Setting<number>,
-  logLevel: {
-    flag: 'log-level',
-    placeholder: 'level',
-    env: 'ACS_LOG_LEVEL',
-    description: `log verbosity (${LOG_LEVELS.join(', ')})`,
-    defaultValue: 'info',
-    parse: oneOf(LOG_LEVELS),
-  } satisfies Setting<LogLevel>,
+  logLevel: LOG_LEVEL_SETTING,
 };
 
 export type VimSettings = SettingValues<typeof VIM_SETTINGS>;

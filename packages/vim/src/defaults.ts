@@ -10,4 +10,6 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** An agent that lets this much of our output pile up unread is not keeping up; drop it. */
 export const MAX_UNREAD_OUTPUT_BYTES = 4 * 1024 * 1024;
 /** How often the server checks deadlines (handshake, heartbeat) and sends pings. */
-export const SWEEP_INTERVAL_MS = 200;
+export const SWEEP_INTERVAL_MS = 250;
+/** Ping an agent we have sent nothing else for this long (see the liveness note in protocol/messages.ts). */
+export const DEFAULT_PING_INTERVAL_MS = 5000;

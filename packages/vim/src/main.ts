@@ -37,6 +37,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       adminListen: `${vim.adminAddress.address}:${vim.adminAddress.port}`,
       reportIntervalMs: settings.reportIntervalMs,
       heartbeatTimeoutMs,
+      pingIntervalMs: settings.pingIntervalMs,
       configFile,
     },
     'acs-vim listening',

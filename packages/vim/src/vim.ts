@@ -1,18 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { HostPort, Logger } from '@acs/daemon';
 import { AdminApi } from './admin-api';
-import { AgentServer } from './agent-server';
+import { AgentServer, type AgentServerOptions } from './agent-server';
 import { ClusterState } from './cluster-state';
 
-export interface VimOptions {
+export interface VimOptions extends Omit<AgentServerOptions, 'listen'> {
   agentListen: HostPort;
   adminListen: HostPort;
-  secret: Buffer;
-  reportIntervalMs: number;
-  heartbeatTimeoutMs: number;
-  handshakeTimeoutMs: number;
-  requestTimeoutMs: number;
-  now?: () => number;
 }
 
 export interface RunningVim {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { hostPort, integer, LOG_LEVELS, oneOf, text, type HostPort, type LogLevel, type Setting, type SettingValues } from '@acs/daemon';
+import { hostPort, integer, LOG_LEVEL_SETTING, text, type HostPort, type Setting, type SettingValues } from '@acs/daemon';
 import { AGENT_ID_PATTERN } from '@acs/protocol';
 import {
   DEFAULT_BACKOFF_INITIAL_MS,
@@ -88,14 +88,7 @@ export const VMM_SETTINGS = {
     defaultValue: DEFAULT_BACKOFF_MAX_MS,
     parse: integer(1, 3_600_000),
   } satisfies Setting<number>,
-  logLevel: {
-    flag: 'log-level',
-    placeholder: 'level',
-    env: 'ACS_LOG_LEVEL',
-    description: `log verbosity (${LOG_LEVELS.join(', ')})`,
-    defaultValue: 'info',
-    parse: oneOf(LOG_LEVELS),
-  } satisfies Setting<LogLevel>,
+  logLevel: LOG_LEVEL_SETTING,
 };
 
 export type VmmSettings = SettingValues<typeof VMM_SETTINGS>;

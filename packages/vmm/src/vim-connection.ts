@@ -30,6 +30,9 @@ import { backoffDelayMs, type BackoffPolicy } from './backoff';
  */
 export type ConnectionState = 'connecting' | 'handshaking' | 'ready' | 'backoff' | 'stopped';
 
+/** Missed VIM pings that end the connection (see the liveness note in protocol/messages.ts). */
+export const MISSED_PINGS_LIMIT = 3;
+
 /** Rejections that retrying cannot fix: the agent must stop and say why. */
 const FATAL_REJECTS: ReadonlySet<RejectCode> = new Set(['bad-proof', 'version-mismatch', 'invalid-hello']);
 
@@ -194,14 +197,16 @@ export class VimConnection extends EventEmitter<VimConnectionEvents> {
     this.state = 'ready';
     this.attempt = 0;
     this.seq = 0;
-    this.log.info({ vim: this.vimAddress, reportIntervalMs: welcome.reportIntervalMs, heartbeatTimeoutMs: welcome.heartbeatTimeoutMs }, 'connected to VIM');
+    this.log.info({ vim: this.vimAddress, reportIntervalMs: welcome.reportIntervalMs, heartbeatTimeoutMs: welcome.heartbeatTimeoutMs, pingIntervalMs: welcome.pingIntervalMs }, 'connected to VIM');
     this.emit('ready', welcome);
     this.sendReport();
     this.reportTimer = setInterval(() => this.sendReport(), welcome.reportIntervalMs);
+    // No frame for several ping intervals: the connection is half-open (the VIM vanished without a FIN).
+    const vimSilenceLimitMs = MISSED_PINGS_LIMIT * welcome.pingIntervalMs;
     this.watchdogTimer = setInterval(() => {
       const silentMs = this.now() - this.lastFrameAt;
-      if (silentMs > welcome.heartbeatTimeoutMs) this.drop(`VIM silent for ${silentMs} ms`);
-    }, Math.max(25, welcome.heartbeatTimeoutMs / 4));
+      if (silentMs > vimSilenceLimitMs) this.drop(`VIM silent for ${silentMs} ms`);
+    }, Math.max(25, welcome.pingIntervalMs / 2));
   }
 
   private onReject(code: RejectCode, reason: string): void {

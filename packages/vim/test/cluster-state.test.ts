@@ -1,0 +1,130 @@
+import type { ReportMessage } from '@acs/protocol';
+import { ClusterState, type VmRecord, type VmUpInput } from '../src/cluster-state';
+
+function input(id: string): VmUpInput {
+  return {
+    id,
+    hostname: `${id}.local`,
+    agentVersion: '0.1.0',
+    address: '127.0.0.1:40000',
+    capacity: { maxContainers: 4, cpus: 2, memoryBytes: 2 ** 30 },
+    front: null,
+  };
+}
+
+function report(seq: number): ReportMessage {
+  return {
+    type: 'report',
+    seq,
+    at: 1000 + seq,
+    host: { cpuPct: 12.5, memUsedBytes: 100, memTotalBytes: 1000, load1: 0.5 },
+    containers: [
+      {
+        id: 'c1',
+        name: 'web-1',
+        service: 'web',
+        state: 'running',
+        ready: true,
+        draining: false,
+        cpuPct: 3,
+        memBytes: 10,
+        inflight: 0,
+        requestsTotal: 5,
+        hostPort: 32768,
+      },
+    ],
+  };
+}
+
+describe('ClusterState', () => {
+  test('vmUp records a ready VM and emits vmUp with it', () => {
+    const cluster = new ClusterState();
+    const ups: VmRecord[] = [];
+    cluster.on('vmUp', (vm) => ups.push(vm));
+
+    const vm = cluster.vmUp(input('vmm1'), 5000);
+    expect(vm).toEqual({
+      ...input('vmm1'),
+      status: 'ready',
+      connectedAt: 5000,
+      downSince: null,
+      downReason: null,
+      lastReportAt: null,
+      lastReportSeq: null,
+      host: null,
+      containers: [],
+    });
+    expect(ups).toEqual([vm]);
+    expect(cluster.get('vmm1')).toBe(vm);
+    expect(cluster.get('nobody')).toBeUndefined();
+  });
+
+  test('applyReport stores the latest report', () => {
+    const cluster = new ClusterState();
+    const vm = cluster.vmUp(input('vmm1'), 5000);
+    cluster.applyReport(vm, report(1), 6000);
+    cluster.applyReport(vm, report(2), 7000);
+    expect(cluster.get('vmm1')).toMatchObject({
+      lastReportAt: 7000,
+      lastReportSeq: 2,
+      host: report(2).host,
+      containers: report(2).containers,
+      status: 'ready',
+    });
+  });
+
+  test('vmDown marks the VM down once and emits vmDown once', () => {
+    const cluster = new ClusterState();
+    const downs: Array<[string, string]> = [];
+    cluster.on('vmDown', (vm, reason) => downs.push([vm.id, reason]));
+    cluster.vmUp(input('vmm1'), 5000);
+
+    cluster.vmDown('vmm1', 'heartbeat-timeout', 9000);
+    cluster.vmDown('vmm1', 'peer-closed', 9500);
+
+    expect(downs).toEqual([['vmm1', 'heartbeat-timeout']]);
+    expect(cluster.get('vmm1')).toMatchObject({ status: 'down', downSince: 9000, downReason: 'heartbeat-timeout' });
+  });
+
+  test('vmDown for an unknown id does nothing', () => {
+    const cluster = new ClusterState();
+    const listener = jest.fn();
+    cluster.on('vmDown', listener);
+    cluster.vmDown('ghost', 'peer-closed', 1);
+    expect(listener).not.toHaveBeenCalled();
+    expect(cluster.list()).toEqual([]);
+  });
+
+  test('a VM that comes back is ready again with a fresh record, and can go down again', () => {
+    const cluster = new ClusterState();
+    const downs = jest.fn();
+    cluster.on('vmDown', downs);
+    const first = cluster.vmUp(input('vmm1'), 1000);
+    cluster.applyReport(first, report(7), 1500);
+    cluster.vmDown('vmm1', 'peer-closed', 2000);
+
+    const second = cluster.vmUp(input('vmm1'), 3000);
+    expect(second).toMatchObject({ status: 'ready', connectedAt: 3000, downSince: null, downReason: null, lastReportSeq: null, host: null });
+    expect(cluster.list()).toHaveLength(1);
+
+    cluster.vmDown('vmm1', 'socket-error', 4000);
+    expect(downs).toHaveBeenCalledTimes(2);
+  });
+
+  test('down VMs stay listed', () => {
+    const cluster = new ClusterState();
+    cluster.vmUp(input('a'), 1);
+    cluster.vmUp(input('b'), 1);
+    cluster.vmDown('a', 'peer-closed', 2);
+    expect(cluster.list().map((vm) => [vm.id, vm.status])).toEqual([
+      ['a', 'down'],
+      ['b', 'ready'],
+    ]);
+  });
+
+  test('list is sorted by id, numbers compared as numbers', () => {
+    const cluster = new ClusterState();
+    for (const id of ['vmm10', 'vmm2', 'web-3', 'vmm1', 'vmm20', 'vmm3', 'alpha']) cluster.vmUp(input(id), 0);
+    expect(cluster.list().map((vm) => vm.id)).toEqual(['alpha', 'vmm1', 'vmm2', 'vmm3', 'vmm10', 'vmm20', 'web-3']);
+  });
+});
