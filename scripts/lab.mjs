@@ -14,7 +14,8 @@ Starts the local lab: acs-vim plus N acs-vmm agents on 127.0.0.1.
   --vms N          number of VMM agents (default 3, at most 32)
   --data-dir DIR   state and logs (default ./.acs)
   --agent-port P   VIM agent port (default 7070)
-  --admin-port P   VIM admin API port (default 9090)`;
+  --admin-port P   VIM admin API port (default 9090)
+  --front-port P   first VMM front port; VMM i listens on P+i-1 (default 8081)`;
 
 let opts;
 try {
@@ -24,6 +25,7 @@ try {
       'data-dir': { type: 'string', default: join(root, '.acs') },
       'agent-port': { type: 'string', default: '7070' },
       'admin-port': { type: 'string', default: '9090' },
+      'front-port': { type: 'string', default: '8081' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -97,7 +99,10 @@ start('acs-vim', 'packages/vim/bin/acs-vim.js', ['--data-dir', dataDir, '--agent
 await waitFor(async () => (await fetch(`${adminUrl}/healthz`, { signal: AbortSignal.timeout(500) })).ok, 15_000, 'the VIM admin API');
 const secretFile = join(dataDir, 'agent-secret');
 for (let i = 1; i <= vmCount; i++) {
-  start(`vmm${i}`, 'packages/vmm/bin/acs-vmm.js', ['--vim', `127.0.0.1:${opts['agent-port']}`, '--agent-id', `vmm${i}`, '--secret-file', secretFile]);
+  start(`vmm${i}`, 'packages/vmm/bin/acs-vmm.js', [
+    '--vim', `127.0.0.1:${opts['agent-port']}`, '--agent-id', `vmm${i}`, '--secret-file', secretFile,
+    '--front-listen', `127.0.0.1:${Number(opts['front-port']) + i - 1}`, '--stop-containers-on-exit',
+  ]);
 }
 await waitFor(async () => {
   const body = await (await fetch(`${adminUrl}/api/v1/vms`, { signal: AbortSignal.timeout(500) })).json();

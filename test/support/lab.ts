@@ -41,7 +41,12 @@ export async function startVimProcess(
 }
 
 export function startVmmProcess(group: ProcessGroup, vim: VimProcess, agentId: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Daemon {
-  return group.start(agentId, BIN.vmm, ['--vim', `127.0.0.1:${vim.agentPort}`, '--agent-id', agentId, '--secret-file', vim.secretFile, ...args], env);
+  return group.start(
+    agentId,
+    BIN.vmm,
+    ['--vim', `127.0.0.1:${vim.agentPort}`, '--agent-id', agentId, '--secret-file', vim.secretFile, '--front-listen', '127.0.0.1:0', ...args],
+    env,
+  );
 }
 
 /** GET a JSON document from the admin API. */

@@ -49,3 +49,30 @@ export interface ApiErrorBody {
   error: string;
   message: string;
 }
+
+export interface ContainerListResponse {
+  containers: Array<ContainerView & { vm: string }>;
+}
+
+/** Body of `POST /api/v1/vms/:id/containers`; every field optional (defaults: the service's template). */
+export interface ContainerStartRequest {
+  service?: string;
+  image?: string;
+  cpus?: number;
+  memoryMb?: number;
+  workMs?: number;
+}
+
+export interface ContainerStartResponse {
+  vm: string;
+  containerId: string;
+  name: string;
+  hostPort: number;
+}
+
+export interface ContainerStopResponse {
+  vm: string;
+  containerId: string;
+  drained: boolean;
+  inflightAtStop: number;
+}

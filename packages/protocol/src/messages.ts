@@ -120,8 +120,48 @@ export interface DescribeRequest {
   id: number;
 }
 
-export type AgentRequest = DescribeRequest;
+/** What to run: the agent fills in names, labels, the published port and hardening itself. */
+export interface ContainerSpec {
+  /** Service name: becomes the `acs.service` label. */
+  service: string;
+  image: string;
+  /** CPU limit in CPUs (Docker NanoCpus / 1e9). */
+  cpus: number;
+  memoryBytes: number;
+  pidsLimit: number;
+  /** Port the workload listens on inside the container; published on 127.0.0.1:<ephemeral>. */
+  containerPort: number;
+  /** Extra environment, e.g. WORK_MS. */
+  env: Record<string, string>;
+}
+
+/**
+ * VIM → agent: start one container. Answered once it has started (state `starting`) with a
+ * {@link ContainerStarted}; readiness follows in reports. Errors: `at-capacity`, `docker-unavailable`,
+ * `image-not-found`, `start-failed`.
+ */
+export interface StartContainerRequest {
+  type: 'startContainer';
+  id: number;
+  spec: ContainerSpec;
+}
+
+/**
+ * VIM → agent: drain a container (no new requests; wait for those in flight, up to drainTimeoutMs), then
+ * stop and remove it. Answered with a {@link ContainerStopped}. Errors: `not-found` (not one of this agent's).
+ */
+export interface StopContainerRequest {
+  type: 'stopContainer';
+  id: number;
+  containerId: string;
+  drainTimeoutMs: number;
+}
+
+export type AgentRequest = DescribeRequest | StartContainerRequest | StopContainerRequest;
 export type AgentRequestType = AgentRequest['type'];
+
+/** A request before it gets its id: what callers hand to the session, which numbers it. */
+export type AgentCommand = AgentRequest extends infer R ? (R extends AgentRequest ? Omit<R, 'id'> : never) : never;
 
 export interface ResultOk {
   type: 'result';
@@ -151,6 +191,20 @@ export type Message =
   | ResultMessage;
 
 export type MessageType = Message['type'];
+
+export interface ContainerStarted {
+  containerId: string;
+  name: string;
+  hostPort: number;
+}
+
+export interface ContainerStopped {
+  containerId: string;
+  /** True when every request in flight finished before the drain timeout. */
+  drained: boolean;
+  /** Requests still in flight when the container was stopped (0 when drained). */
+  inflightAtStop: number;
+}
 
 export interface AgentDescription {
   agentId: string;

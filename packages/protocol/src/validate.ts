@@ -5,6 +5,9 @@ import {
   type AgentDescription,
   type Capacity,
   type ContainerReport,
+  type ContainerSpec,
+  type ContainerStarted,
+  type ContainerStopped,
   type HostUsage,
   type Message,
 } from './messages';
@@ -54,6 +57,15 @@ export function parseMessage(value: unknown): Message {
     case 'describe':
       requestId(value, type);
       break;
+    case 'startContainer':
+      requestId(value, type);
+      nested(type, 'spec', () => containerSpec(value['spec'], type));
+      break;
+    case 'stopContainer':
+      requestId(value, type);
+      str(value, type, 'containerId', 128);
+      int(value, type, 'drainTimeoutMs', 0, 3_600_000);
+      break;
     case 'result':
       requestId(value, type);
       if (value['ok'] === true) break;
@@ -89,6 +101,29 @@ export function parseAgentDescription(value: unknown): AgentDescription {
   nullableEndpoint(value, t, 'front');
   return value as unknown as AgentDescription;
 }
+
+/** Checks the value of a `startContainer` result. */
+export function parseContainerStarted(value: unknown): ContainerStarted {
+  const t = 'startContainer.result';
+  if (!isRecord(value)) throw new InvalidFieldError(t, '(root)', 'a map');
+  str(value, t, 'containerId', 128);
+  str(value, t, 'name', 255);
+  int(value, t, 'hostPort', 1, 65535);
+  return value as unknown as ContainerStarted;
+}
+
+/** Checks the value of a `stopContainer` result. */
+export function parseContainerStopped(value: unknown): ContainerStopped {
+  const t = 'stopContainer.result';
+  if (!isRecord(value)) throw new InvalidFieldError(t, '(root)', 'a map');
+  str(value, t, 'containerId', 128);
+  bool(value, t, 'drained');
+  int(value, t, 'inflightAtStop', 0, 2 ** 31);
+  return value as unknown as ContainerStopped;
+}
+
+/** Service names become Docker labels and container names: keep them to a safe alphabet. */
+export const SERVICE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /** Agent ids appear in logs, labels and URLs: keep them to a safe alphabet. */
 export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -227,4 +262,24 @@ function containerReport(v: unknown, type: string): asserts v is ContainerReport
   int(v, type, 'inflight', 0, 2 ** 31);
   int(v, type, 'requestsTotal', 0, Number.MAX_SAFE_INTEGER);
   if (v['hostPort'] !== null) int(v, type, 'hostPort', 1, 65535);
+}
+
+function containerSpec(v: unknown, type: string): asserts v is ContainerSpec {
+  if (!isRecord(v)) throw new InvalidFieldError(type, '', 'a map');
+  const service = v['service'];
+  if (typeof service !== 'string' || !SERVICE_NAME_PATTERN.test(service)) {
+    throw new InvalidFieldError(type, 'service', `a name matching ${SERVICE_NAME_PATTERN.source}`);
+  }
+  str(v, type, 'image', 255);
+  num(v, type, 'cpus', 0.01, 1024);
+  int(v, type, 'memoryBytes', 6 * 1024 * 1024, 2 ** 44);
+  int(v, type, 'pidsLimit', 8, 1_000_000);
+  int(v, type, 'containerPort', 1, 65535);
+  const env = v['env'];
+  if (!isRecord(env) || Object.keys(env).length > 64) throw new InvalidFieldError(type, 'env', 'a map of at most 64 entries');
+  for (const [key, value] of Object.entries(env)) {
+    if (!/^[A-Z_][A-Z0-9_]{0,63}$/.test(key) || typeof value !== 'string' || value.length > 1024) {
+      throw new InvalidFieldError(type, 'env', 'NAME=value pairs (upper-case names, values up to 1024 characters)');
+    }
+  }
 }

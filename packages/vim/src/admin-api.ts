@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { VmListResponse, VmView } from '@acs/api-types';
+import type { ApiErrorBody, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
 import type { HostPort, Logger } from '@acs/daemon';
 import type { AgentServer } from './agent-server';
 import type { ClusterState, VmRecord } from './cluster-state';
+import { ContainerCommands, DEFAULT_DRAIN_TIMEOUT_MS, specFromBody } from './container-commands';
+import { HttpError, readJsonBody, sendJson } from './http-util';
 
 export interface AdminApiDeps {
   cluster: ClusterState;
@@ -12,25 +14,56 @@ export interface AdminApiDeps {
   log: Logger;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+type Handler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string>, url: URL) => void | Promise<void>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler: Handler;
+}
 
 /** The admin HTTP API. Read-only in this version; every answer is JSON with a stable shape. */
 export class AdminApi {
   private readonly server: Server;
-  private readonly routes = new Map<string, Handler>();
+  private readonly routes: Route[] = [];
+  private readonly containers: ContainerCommands;
 
   constructor(
     private readonly listenOn: HostPort,
     private readonly deps: AdminApiDeps,
   ) {
-    this.routes.set('GET /healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
-    this.routes.set('GET /api/v1/vms', (_req, res) => sendJson(res, 200, { vms: deps.cluster.list().map((vm) => this.vmView(vm)) } satisfies VmListResponse));
-    this.routes.set('GET /api/v1/agent-server', (_req, res) =>
+    this.containers = new ContainerCommands(deps.cluster, deps.agents);
+    this.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
+    this.route('GET', '/api/v1/vms', (_req, res) => sendJson(res, 200, { vms: deps.cluster.list().map((vm) => this.vmView(vm)) } satisfies VmListResponse));
+    this.route('GET', '/api/v1/agent-server', (_req, res) =>
       sendJson(res, 200, { sessions: deps.agents.sessionCounts, ...deps.agents.reportStats.snapshot() }),
     );
-    this.routes.set('POST /api/v1/agent-server/reset-lag', (_req, res) => {
+    this.route('POST', '/api/v1/agent-server/reset-lag', (_req, res) => {
       deps.agents.reportStats.resetLag();
       sendJson(res, 200, { status: 'ok' });
+    });
+    this.route('GET', '/api/v1/containers', (_req, res, _params, url) => {
+      const vmFilter = url.searchParams.get('vm');
+      const containers: ContainerListResponse['containers'] = [];
+      for (const vm of deps.cluster.list()) {
+        if (vm.status !== 'ready' || (vmFilter !== null && vm.id !== vmFilter)) continue;
+        for (const c of vm.containers) containers.push({ vm: vm.id, ...c });
+      }
+      sendJson(res, 200, { containers } satisfies ContainerListResponse);
+    });
+    this.route('POST', '/api/v1/vms/:id/containers', async (req, res, params) => {
+      const spec = specFromBody(await readJsonBody(req));
+      const started = await this.containers.start(params['id']!, spec);
+      sendJson(res, 201, { vm: params['id']!, ...started } satisfies ContainerStartResponse);
+    });
+    this.route('DELETE', '/api/v1/containers/:id', async (_req, res, params, url) => {
+      const raw = url.searchParams.get('drainTimeoutMs');
+      const drainTimeoutMs = raw === null ? DEFAULT_DRAIN_TIMEOUT_MS : Number(raw);
+      if (!Number.isInteger(drainTimeoutMs) || drainTimeoutMs < 0 || drainTimeoutMs > 3_600_000) {
+        throw new HttpError(400, 'invalid-drain-timeout', 'drainTimeoutMs: a whole number of milliseconds from 0 to 3600000');
+      }
+      sendJson(res, 200, (await this.containers.stop(params['id']!, drainTimeoutMs)) satisfies ContainerStopResponse);
     });
     this.server = createServer((req, res) => this.handle(req, res));
     // Slow or idle clients must not hold sockets forever.
@@ -54,20 +87,45 @@ export class AdminApi {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  private route(method: string, path: string, handler: Handler): void {
+    const names: string[] = [];
+    const pattern = new RegExp(`^${path.replace(/:([a-zA-Z]+)/g, (_m, name: string) => (names.push(name), '([^/]+)'))}$`);
+    this.routes.push({ method, pattern, names, handler });
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '/').split('?', 1)[0]!;
-    const handler = this.routes.get(`${req.method ?? 'GET'} ${path}`);
-    if (handler) {
-      handler(req, res);
+    const url = new URL(req.url ?? '/', 'http://admin');
+    const allowed: string[] = [];
+    for (const route of this.routes) {
+      const match = route.pattern.exec(url.pathname);
+      if (!match) continue;
+      if (route.method !== req.method) {
+        allowed.push(route.method);
+        continue;
+      }
+      const params: Record<string, string> = {};
+      route.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1]!)));
+      Promise.resolve(route.handler(req, res, params, url)).catch((error: unknown) => this.fail(res, error));
       return;
     }
-    const allowed = [...this.routes.keys()].filter((key) => key.endsWith(` ${path}`)).map((key) => key.split(' ')[0]!);
     if (allowed.length > 0) {
-      res.setHeader('Allow', allowed.join(', '));
-      sendJson(res, 405, { error: 'method-not-allowed', message: `${req.method} is not allowed on ${path}; use ${allowed.join(' or ')}` });
+      sendJson(res, 405, { error: 'method-not-allowed', message: `${req.method} is not allowed on ${url.pathname}; use ${allowed.join(' or ')}` }, { Allow: allowed.join(', ') });
       return;
     }
-    sendJson(res, 404, { error: 'not-found', message: `no route ${req.method} ${path}` });
+    sendJson(res, 404, { error: 'not-found', message: `no route ${req.method} ${url.pathname}` });
+  }
+
+  private fail(res: ServerResponse, error: unknown): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (error instanceof HttpError) {
+      sendJson(res, error.status, { error: error.code, message: error.message } satisfies ApiErrorBody, error.headers);
+      return;
+    }
+    this.deps.log.error({ err: error }, 'admin API handler failed');
+    sendJson(res, 500, { error: 'internal', message: 'internal error; see the VIM log' } satisfies ApiErrorBody);
   }
 
   private vmView(vm: VmRecord): VmView {
@@ -86,10 +144,4 @@ export class AdminApi {
       containers: vm.containers,
     };
   }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), 'cache-control': 'no-store' });
-  res.end(payload);
 }

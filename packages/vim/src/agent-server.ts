@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { HostPort, Logger } from '@acs/daemon';
-import type { AgentRequest, HelloMessage, ReportMessage } from '@acs/protocol';
+import type { AgentCommand, HelloMessage, ReportMessage } from '@acs/protocol';
 import { AgentSession, type CloseReason, type SessionHost } from './agent-session';
 import type { ClusterState } from './cluster-state';
 import { SWEEP_INTERVAL_MS } from './defaults';
@@ -83,7 +83,7 @@ export class AgentServer implements SessionHost {
    * Sends a command to an agent and waits for its checked answer.
    * @throws AgentNotConnectedError, RequestTimeoutError, SessionClosedError, AgentCommandError
    */
-  request<T>(agentId: string, command: Omit<AgentRequest, 'id'>, parse: (value: unknown) => T, timeoutMs = this.options.requestTimeoutMs): Promise<T> {
+  request<T>(agentId: string, command: AgentCommand, parse: (value: unknown) => T, timeoutMs = this.options.requestTimeoutMs): Promise<T> {
     const session = this.byAgent.get(agentId);
     if (!session) return Promise.reject(new AgentNotConnectedError(agentId));
     return session.request(command, parse, timeoutMs);

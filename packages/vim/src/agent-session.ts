@@ -7,6 +7,7 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   proofMatches,
+  type AgentCommand,
   type AgentRequest,
   type HelloMessage,
   type Message,
@@ -105,7 +106,7 @@ export class AgentSession {
    * Sends a command and resolves with the agent's answer, checked by `parse`.
    * @throws RequestTimeoutError, SessionClosedError, AgentCommandError
    */
-  request<T>(command: DistributiveOmit<AgentRequest, 'id'>, parse: (value: unknown) => T, timeoutMs: number): Promise<T> {
+  request<T>(command: AgentCommand, parse: (value: unknown) => T, timeoutMs: number): Promise<T> {
     if (this.state !== 'ready') return Promise.reject(new SessionClosedError(this.agentId, this.state));
     const id = this.nextRequestId++;
     return new Promise<unknown>((resolve, reject) => {
@@ -253,6 +254,3 @@ export class AgentSession {
     }
   }
 }
-
-/** Omit that keeps a union a union. */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

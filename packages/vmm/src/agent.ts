@@ -1,9 +1,13 @@
 import { availableParallelism, hostname, totalmem } from 'node:os';
+import Docker from 'dockerode';
+import type { PolicyName } from '@acs/balancing';
 import type { HostPort, Logger } from '@acs/daemon';
 import { PROTOCOL_VERSION, type AgentDescription, type AgentRequest } from '@acs/protocol';
 import type { BackoffPolicy } from './backoff';
-import { AGENT_VERSION } from './defaults';
+import { AGENT_VERSION, RECONCILE_INTERVAL_MS } from './defaults';
+import { TrafficFront } from './front/traffic-front';
 import { HostSampler } from './host-sampler';
+import { ContainerManager } from './runtime/container-manager';
 import { CommandError, VimConnection, type AgentBehaviour, type AgentIdentity, type ReportBody } from './vim-connection';
 
 export interface AgentOptions {
@@ -14,16 +18,34 @@ export interface AgentOptions {
   backoff: BackoffPolicy;
   connectTimeoutMs: number;
   handshakeTimeoutMs: number;
+  frontListen: HostPort;
+  frontPolicy: PolicyName;
+  maxInflightPerContainer: number;
+  queueLimit: number;
+  queueTimeoutMs: number;
+  upstreamTimeoutMs: number;
+  dockerSocket: string;
+  readinessTimeoutMs: number;
+  stopGraceSeconds: number;
+  stopContainersOnExit: boolean;
 }
 
-/** The VMM agent: what it reports and how it answers the VIM's commands. */
+/** How long containers get to finish requests when the agent cleans up on exit. */
+const EXIT_DRAIN_TIMEOUT_MS = 10_000;
+
+/** The VMM agent: its VM's containers, its tier-2 front, and its session with the VIM. */
 export class Agent implements AgentBehaviour {
-  readonly connection: VimConnection;
+  readonly front: TrafficFront;
+  readonly containers: ContainerManager;
+  private connection: VimConnection | undefined;
   private readonly sampler = new HostSampler();
-  private readonly identity: AgentIdentity;
+  private identity: AgentIdentity;
   private readonly startedAt = Date.now();
 
-  constructor(options: AgentOptions, log: Logger) {
+  constructor(
+    private readonly options: AgentOptions,
+    private readonly log: Logger,
+  ) {
     this.identity = {
       agentId: options.agentId,
       hostname: hostname(),
@@ -31,26 +53,70 @@ export class Agent implements AgentBehaviour {
       capacity: { maxContainers: options.maxContainers, cpus: availableParallelism(), memoryBytes: totalmem() },
       front: null,
     };
-    this.connection = new VimConnection({ ...options, identity: this.identity }, this, log);
+    this.front = new TrafficFront(
+      {
+        listen: options.frontListen,
+        agentId: options.agentId,
+        policy: options.frontPolicy,
+        maxInflightPerContainer: options.maxInflightPerContainer,
+        queueLimit: options.queueLimit,
+        queueTimeoutMs: options.queueTimeoutMs,
+        upstreamTimeoutMs: options.upstreamTimeoutMs,
+      },
+      log.child({ part: 'front' }),
+    );
+    this.containers = new ContainerManager(
+      new Docker({ socketPath: options.dockerSocket }),
+      this.front,
+      {
+        agentId: options.agentId,
+        maxContainers: options.maxContainers,
+        readinessTimeoutMs: options.readinessTimeoutMs,
+        stopGraceSeconds: options.stopGraceSeconds,
+        reconcileIntervalMs: RECONCILE_INTERVAL_MS,
+      },
+      log.child({ part: 'containers' }),
+    );
+    this.containers.on('changed', () => this.connection?.reportNow());
   }
 
-  start(): void {
+  /** The session with the VIM; exists once `start` has run. */
+  get vim(): VimConnection {
+    if (!this.connection) throw new Error('agent not started');
+    return this.connection;
+  }
+
+  /** Opens the front first, so the hello can say where it listens; then adopts containers; then dials the VIM. */
+  async start(): Promise<void> {
+    const address = await this.front.listen();
+    this.identity = { ...this.identity, front: { host: address.address, port: address.port } };
+    this.log.info({ front: `${address.address}:${address.port}` }, 'front listening');
+    await this.containers.start();
+    if (!this.containers.dockerAvailable) this.log.warn({ socket: this.options.dockerSocket }, 'Docker Engine not answering; will keep trying');
+    this.connection = new VimConnection({ ...this.options, identity: this.identity }, this, this.log);
     this.connection.start();
   }
 
-  stop(): void {
-    this.connection.stop();
+  async stop(): Promise<void> {
+    this.connection?.stop();
+    if (this.options.stopContainersOnExit) await this.containers.stopAll(EXIT_DRAIN_TIMEOUT_MS);
+    this.containers.close();
+    await this.front.close();
   }
 
   async buildReport(): Promise<ReportBody> {
     const at = Date.now();
-    return { at, host: await this.sampler.sample(), containers: [] };
+    return { at, host: await this.sampler.sample(), containers: this.containers.reportContainers() };
   }
 
   handleRequest(request: AgentRequest): Promise<unknown> {
     switch (request.type) {
       case 'describe':
         return Promise.resolve(this.describe());
+      case 'startContainer':
+        return this.containers.startContainer(request.spec);
+      case 'stopContainer':
+        return this.containers.stopContainer(request.containerId, request.drainTimeoutMs);
       default:
         return Promise.reject(new CommandError('unknown-command', `this agent does not handle ${(request as { type: string }).type}`));
     }

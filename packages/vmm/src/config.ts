@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { hostPort, integer, LOG_LEVEL_SETTING, text, type HostPort, type Setting, type SettingValues } from '@acs/daemon';
+import { POLICY_NAMES, type PolicyName } from '@acs/balancing';
+import { boolean, hostPort, integer, LOG_LEVEL_SETTING, oneOf, text, type HostPort, type Setting, type SettingValues } from '@acs/daemon';
 import { AGENT_ID_PATTERN } from '@acs/protocol';
 import {
   DEFAULT_BACKOFF_INITIAL_MS,
@@ -8,6 +9,15 @@ import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_MAX_CONTAINERS,
   DEFAULT_VIM_ADDRESS,
+  DEFAULT_DOCKER_SOCKET,
+  DEFAULT_FRONT_LISTEN,
+  DEFAULT_FRONT_POLICY,
+  DEFAULT_MAX_INFLIGHT_PER_CONTAINER,
+  DEFAULT_QUEUE_LIMIT,
+  DEFAULT_QUEUE_TIMEOUT_MS,
+  DEFAULT_READINESS_TIMEOUT_MS,
+  DEFAULT_STOP_GRACE_SECONDS,
+  DEFAULT_UPSTREAM_TIMEOUT_MS,
 } from './defaults';
 
 const agentId = (raw: string): string => {
@@ -88,6 +98,86 @@ export const VMM_SETTINGS = {
     defaultValue: DEFAULT_BACKOFF_MAX_MS,
     parse: integer(1, 3_600_000),
   } satisfies Setting<number>,
+  frontListen: {
+    flag: 'front-listen',
+    placeholder: 'host:port',
+    env: 'ACS_FRONT_LISTEN',
+    description: "this VM's HTTP front (tier 2), spreading requests over its containers",
+    defaultValue: hostPort(DEFAULT_FRONT_LISTEN),
+    defaultText: DEFAULT_FRONT_LISTEN,
+    parse: hostPort,
+  } satisfies Setting<HostPort>,
+  frontPolicy: {
+    flag: 'front-policy',
+    placeholder: 'policy',
+    env: 'ACS_FRONT_POLICY',
+    description: `how the front picks a container (${POLICY_NAMES.join(', ')})`,
+    defaultValue: DEFAULT_FRONT_POLICY,
+    parse: oneOf(POLICY_NAMES),
+  } satisfies Setting<PolicyName>,
+  maxInflightPerContainer: {
+    flag: 'max-inflight-per-container',
+    placeholder: 'n',
+    env: 'ACS_MAX_INFLIGHT_PER_CONTAINER',
+    description: 'requests one container may have in flight; the rest wait in the queue',
+    defaultValue: DEFAULT_MAX_INFLIGHT_PER_CONTAINER,
+    parse: integer(1, 10_000),
+  } satisfies Setting<number>,
+  queueLimit: {
+    flag: 'queue-limit',
+    placeholder: 'n',
+    env: 'ACS_QUEUE_LIMIT',
+    description: 'requests that may wait for a free container; beyond it: 503',
+    defaultValue: DEFAULT_QUEUE_LIMIT,
+    parse: integer(0, 1_000_000),
+  } satisfies Setting<number>,
+  queueTimeoutMs: {
+    flag: 'queue-timeout-ms',
+    placeholder: 'ms',
+    env: 'ACS_QUEUE_TIMEOUT_MS',
+    description: 'a request waiting longer for a free container gets 503 with Retry-After',
+    defaultValue: DEFAULT_QUEUE_TIMEOUT_MS,
+    parse: integer(1, 600_000),
+  } satisfies Setting<number>,
+  upstreamTimeoutMs: {
+    flag: 'upstream-timeout-ms',
+    placeholder: 'ms',
+    env: 'ACS_UPSTREAM_TIMEOUT_MS',
+    description: 'a container that sends no response within this long: 504',
+    defaultValue: DEFAULT_UPSTREAM_TIMEOUT_MS,
+    parse: integer(1, 3_600_000),
+  } satisfies Setting<number>,
+  dockerSocket: {
+    flag: 'docker-socket',
+    placeholder: 'path',
+    env: 'ACS_DOCKER_SOCKET',
+    description: 'Docker Engine API socket',
+    defaultValue: DEFAULT_DOCKER_SOCKET,
+    parse: text,
+  } satisfies Setting<string>,
+  readinessTimeoutMs: {
+    flag: 'readiness-timeout-ms',
+    placeholder: 'ms',
+    env: 'ACS_READINESS_TIMEOUT_MS',
+    description: 'a new container not answering /healthz by then is removed',
+    defaultValue: DEFAULT_READINESS_TIMEOUT_MS,
+    parse: integer(100, 3_600_000),
+  } satisfies Setting<number>,
+  stopGraceSeconds: {
+    flag: 'stop-grace-seconds',
+    placeholder: 's',
+    env: 'ACS_STOP_GRACE_SECONDS',
+    description: 'after draining, how long a container has to exit on SIGTERM before SIGKILL',
+    defaultValue: DEFAULT_STOP_GRACE_SECONDS,
+    parse: integer(0, 3600),
+  } satisfies Setting<number>,
+  stopContainersOnExit: {
+    flag: 'stop-containers-on-exit',
+    env: 'ACS_STOP_CONTAINERS_ON_EXIT',
+    description: "drain and remove this agent's containers when it stops (otherwise they keep running and a restarted agent adopts them)",
+    defaultValue: false,
+    parse: boolean,
+  } satisfies Setting<boolean>,
   logLevel: LOG_LEVEL_SETTING,
 };
 

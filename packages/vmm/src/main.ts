@@ -34,14 +34,18 @@ export function main(argv: string[] = process.argv): void {
     { ...settings, secret, backoff: { initialMs: settings.backoffInitialMs, maxMs: settings.backoffMaxMs } },
     log,
   );
-  agent.connection.on('fatal', (error) => {
-    process.stderr.write(`acs-vmm: ${error.message}\n`);
-    process.exit(EXIT_CODES.rejected);
-  });
   log.info({ vim: `${settings.vim.host}:${settings.vim.port}`, maxContainers: settings.maxContainers }, 'acs-vmm starting');
-  agent.start();
-  onShutdownSignal(log, () => {
-    agent.stop();
-    return Promise.resolve();
-  });
+  onShutdownSignal(log, () => agent.stop(), settings.stopContainersOnExit ? 30_000 : undefined);
+  agent.start().then(
+    () =>
+      agent.vim.on('fatal', (error) => {
+        process.stderr.write(`acs-vmm: ${error.message}\n`);
+        void agent.stop().finally(() => process.exit(EXIT_CODES.rejected));
+      }),
+    (error: NodeJS.ErrnoException) => {
+      const hint = error.code === 'EADDRINUSE' ? ' (is another acs-vmm using this --front-listen port?)' : '';
+      process.stderr.write(`acs-vmm: cannot start: ${error.message}${hint}\n`);
+      process.exit(EXIT_CODES.failure);
+    },
+  );
 }

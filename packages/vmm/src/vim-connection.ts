@@ -185,6 +185,8 @@ export class VimConnection extends EventEmitter<VimConnectionEvents> {
       case 'ping':
         return;
       case 'describe':
+      case 'startContainer':
+      case 'stopContainer':
         this.runRequest(message);
         return;
       default:

@@ -1,0 +1,3 @@
+export { startWorkload, type RunningWorkload, type WorkloadStats } from './server';
+export { loadConfig, type WorkloadConfig } from './config';
+export { burnCpu } from './burn';
