@@ -86,7 +86,8 @@ describe('acs-vmm', () => {
     expect(code).toBe(0);
     const help = unwrapped(stdout);
     for (const setting of Object.values(VMM_SETTINGS)) {
-      expect(help).toContain(`--${setting.flag} <${setting.placeholder}>`);
+      // A boolean switch has no placeholder: `--flag [bool]`.
+      expect(help).toContain('placeholder' in setting ? `--${setting.flag} <${setting.placeholder}>` : `--${setting.flag} [bool]`);
       expect(help).toContain(`env ${setting.env};`);
     }
   });

@@ -36,7 +36,7 @@ async function newVim(agentPort = 0): Promise<RunningVim> {
   return started;
 }
 
-function startAgent(agentId: string, port = vim.agentAddress.port): Agent {
+async function startAgent(agentId: string, port = vim.agentAddress.port): Promise<Agent> {
   const agent = new Agent(
     {
       agentId,
@@ -46,11 +46,22 @@ function startAgent(agentId: string, port = vim.agentAddress.port): Agent {
       backoff: { initialMs: 50, maxMs: 500 },
       connectTimeoutMs: 1000,
       handshakeTimeoutMs: 1000,
+      frontListen: { host: '127.0.0.1', port: 0 },
+      frontPolicy: 'least-connections',
+      maxInflightPerContainer: 2,
+      queueLimit: 16,
+      queueTimeoutMs: 1000,
+      upstreamTimeoutMs: 5000,
+      // These tests are about the session, not containers: keep the real engine out of them.
+      dockerSocket: '/nonexistent/docker.sock',
+      readinessTimeoutMs: 1000,
+      stopGraceSeconds: 1,
+      stopContainersOnExit: false,
     },
     log,
   );
   agents.push(agent);
-  agent.start();
+  await agent.start();
   return agent;
 }
 
@@ -94,13 +105,13 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const timer of timers.splice(0)) clearInterval(timer);
-  for (const agent of agents.splice(0)) agent.stop();
+  await Promise.all(agents.splice(0).map((agent) => agent.stop()));
   for (const raw of raws.splice(0)) raw.close();
   await Promise.all(vims.splice(0).map((v) => v.close()));
 });
 
 test('describe goes to the real agent and comes back checked', async () => {
-  startAgent('a1');
+  await startAgent('a1');
   await readyInCluster(vim, 'a1');
   const description = await vim.agents.request('a1', { type: 'describe' }, parseAgentDescription);
   expect(description).toMatchObject({
@@ -109,14 +120,14 @@ test('describe goes to the real agent and comes back checked', async () => {
     protocolVersion: PROTOCOL_VERSION,
     nodeVersion: process.version,
     capacity: { maxContainers: 2 },
-    front: null,
+    front: { host: '127.0.0.1', port: expect.any(Number) as number },
   });
   expect(PROTOCOL_VERSION).toBe(1);
   expect(description.uptimeMs).toBeGreaterThanOrEqual(0);
 });
 
 test('the result parser runs on the answer; its error rejects the request', async () => {
-  startAgent('a1');
+  await startAgent('a1');
   await readyInCluster(vim, 'a1');
   const parseError = new Error('not what I asked for');
   await expect(
@@ -217,18 +228,18 @@ test('a hello with the wrong secret is rejected with bad-proof', async () => {
 });
 
 test('after the VIM closes, the agent reconnects to a new VIM on the same port', async () => {
-  const agent = startAgent('a1');
+  const agent = await startAgent('a1');
   const readyEvents: number[] = [];
   const disconnects: string[] = [];
-  agent.connection.on('ready', () => readyEvents.push(Date.now()));
-  agent.connection.on('disconnected', (reason) => disconnects.push(reason));
+  agent.vim.on('ready', () => readyEvents.push(Date.now()));
+  agent.vim.on('disconnected', (reason) => disconnects.push(reason));
   await readyInCluster(vim, 'a1');
   await eventually(() => Promise.resolve(readyEvents.length === 1), 5000, 'first ready event', 20);
 
   const port = vim.agentAddress.port;
   await vim.close();
   await eventually(() => Promise.resolve(disconnects.length > 0), 5000, 'the agent noticing the VIM is gone', 20);
-  expect(agent.connection.state).not.toBe('ready');
+  expect(agent.vim.state).not.toBe('ready');
 
   vim = await newVim(port);
   expect(vim.agentAddress.port).toBe(port);

@@ -8,7 +8,6 @@ import {
   ProtocolError,
   proofMatches,
   type AgentCommand,
-  type AgentRequest,
   type HelloMessage,
   type Message,
   type RejectCode,
