@@ -15,26 +15,38 @@ export class AdminClient {
     return this.call<T>('GET', path);
   }
 
-  private async call<T>(method: string, path: string): Promise<T> {
+  async post<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>('POST', path, body);
+  }
+
+  async delete<T>(path: string, timeoutMs?: number): Promise<T> {
+    return this.call<T>('DELETE', path, undefined, timeoutMs);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
     const url = new URL(path, this.baseUrl);
     let response: Response;
     try {
-      response = await fetch(url, { method, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await fetch(url, {
+        method,
+        signal: AbortSignal.timeout(timeoutMs),
+        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      });
     } catch (error) {
-      throw new VimUnreachableError(this.baseUrl, describeFetchError(error, this.timeoutMs));
+      throw new VimUnreachableError(this.baseUrl, describeFetchError(error, timeoutMs));
     }
     const text = await response.text();
-    let body: unknown;
+    let parsed: unknown;
     try {
-      body = text.length > 0 ? JSON.parse(text) : undefined;
+      parsed = text.length > 0 ? JSON.parse(text) : undefined;
     } catch {
       throw new ApiError(response.status, 'bad-response', `the admin API answered with something other than JSON: ${text.slice(0, 120)}`);
     }
     if (!response.ok) {
-      const err = body as Partial<ApiErrorBody> | undefined;
+      const err = parsed as Partial<ApiErrorBody> | undefined;
       throw new ApiError(response.status, err?.error ?? 'http-error', err?.message ?? response.statusText);
     }
-    return body as T;
+    return parsed as T;
   }
 }
 

@@ -1,5 +1,6 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { AdminClient, DEFAULT_API } from './api-client';
+import { containersCommand, containerStartCommand, containerStopCommand } from './commands/containers';
 import { vmsCommand } from './commands/vms';
 import { CLI_EXIT } from './errors';
 
@@ -27,8 +28,52 @@ export function buildProgram(io: CliIo): Command {
     .option('--json', 'print the exact API response as JSON')
     .action((options: { json?: boolean }) => vmsCommand(client(), options, io.out));
 
-  program.commands.forEach((c) => c.exitOverride().configureOutput(program.configureOutput()));
+  program
+    .command('containers')
+    .description('list containers with their VM, state, readiness, CPU, memory and traffic')
+    .option('--vm <id>', 'only the containers of this VM')
+    .option('--json', 'print the exact API response as JSON')
+    .action((options: { vm?: string; json?: boolean }) => containersCommand(client(), options, io.out));
+
+  const container = program.command('container').description('start or stop one container');
+  container
+    .command('start')
+    .description('start a web-server container on a VM (it takes traffic once /healthz answers)')
+    .requiredOption('--vm <id>', 'the VM to start it on')
+    .option('--work-ms <ms>', 'CPU milliseconds each request burns (default: the service template)', wholeNumber(0, 60_000))
+    .option('--cpus <n>', 'CPU limit (default 0.5)', decimal(0.05, 64))
+    .option('--json', 'print the API response as JSON')
+    .action((options: { vm: string; workMs?: number; cpus?: number; json?: boolean }) => containerStartCommand(client(), options, io.out));
+  container
+    .command('stop')
+    .description('drain a container (no new requests, wait for those in flight), then stop and remove it')
+    .argument('<id>', 'container id, unique id prefix, or name')
+    .option('--drain-timeout-ms <ms>', 'longest wait for requests in flight', wholeNumber(0, 3_600_000), 30_000)
+    .option('--json', 'print the API response as JSON')
+    .action((id: string, options: { drainTimeoutMs: number; json?: boolean }) => containerStopCommand(client(), id, options, io.out));
+
+  const configure = (command: Command): void => {
+    command.exitOverride().configureOutput(program.configureOutput());
+    command.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }
 
 export { CLI_EXIT };
+
+function wholeNumber(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function decimal(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`expected a number from ${min} to ${max}`);
+    return n;
+  };
+}

@@ -75,6 +75,23 @@ export class ClusterState extends EventEmitter<ClusterEvents> {
     syncContainers(vm.containers, report.containers);
   }
 
+  /**
+   * Applies the outcome of a command before the agent's next report confirms it, so the API reads its
+   * own writes: a started container is listed as starting, a stopped one disappears. The next report
+   * replaces the list either way.
+   */
+  containerStarted(vmId: string, container: ContainerReport): void {
+    const vm = this.vms.get(vmId);
+    if (vm && !vm.containers.some((c) => c.id === container.id)) vm.containers.push({ ...container });
+  }
+
+  containerStopped(vmId: string, containerId: string): void {
+    const vm = this.vms.get(vmId);
+    if (!vm) return;
+    const index = vm.containers.findIndex((c) => c.id === containerId);
+    if (index >= 0) vm.containers.splice(index, 1);
+  }
+
   vmDown(id: string, reason: string, now: number): void {
     const vm = this.vms.get(id);
     if (!vm || vm.status === 'down') return;

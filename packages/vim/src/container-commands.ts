@@ -37,7 +37,21 @@ export class ContainerCommands {
     const vm = this.cluster.get(vmId);
     if (!vm) throw new HttpError(404, 'vm-not-found', `no VM ${vmId}; see acs vms`);
     if (vm.status !== 'ready') throw new HttpError(409, 'vm-down', `VM ${vmId} is down (${vm.downReason ?? 'unknown reason'})`);
-    return this.agents.request(vmId, { type: 'startContainer', spec }, parseContainerStarted).catch(toHttpError);
+    const started = await this.agents.request(vmId, { type: 'startContainer', spec }, parseContainerStarted).catch(toHttpError);
+    this.cluster.containerStarted(vmId, {
+      id: started.containerId,
+      name: started.name,
+      service: spec.service,
+      state: 'starting',
+      ready: false,
+      draining: false,
+      cpuPct: 0,
+      memBytes: 0,
+      inflight: 0,
+      requestsTotal: 0,
+      hostPort: started.hostPort,
+    });
+    return started;
   }
 
   /** Finds the VM reporting the container (full id, unique id prefix, or name) and drains and stops it there. */
@@ -56,6 +70,7 @@ export class ContainerCommands {
     const stopped = await this.agents
       .request(vm, { type: 'stopContainer', containerId: id, drainTimeoutMs }, parseContainerStopped, drainTimeoutMs + 30_000)
       .catch(toHttpError);
+    this.cluster.containerStopped(vm, id);
     return { ...stopped, vm };
   }
 }

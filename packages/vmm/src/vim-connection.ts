@@ -98,6 +98,8 @@ export class VimConnection extends EventEmitter<VimConnectionEvents> {
   private retryTimer: NodeJS.Timeout | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private reporting = false;
+  /** A change arrived while a report was being built: send another right after it. */
+  private reportAgain = false;
   private readonly now: () => number;
   private readonly vimAddress: string;
 
@@ -235,13 +237,21 @@ export class VimConnection extends EventEmitter<VimConnectionEvents> {
   }
 
   private sendReport(): void {
-    if (this.reporting || this.state !== 'ready') return;
+    if (this.state !== 'ready') return;
+    if (this.reporting) {
+      this.reportAgain = true;
+      return;
+    }
     this.reporting = true;
+    this.reportAgain = false;
     this.behaviour
       .buildReport()
       .then((body) => this.send({ type: 'report', seq: ++this.seq, ...body }))
       .catch((error: unknown) => this.log.error({ err: error }, 'could not build report'))
-      .finally(() => (this.reporting = false));
+      .finally(() => {
+        this.reporting = false;
+        if (this.reportAgain) this.sendReport();
+      });
   }
 
   private send(message: Message): void {
