@@ -112,15 +112,18 @@ await waitFor(async () => {
 console.log(`
 Auto Cloud Scaler local lab is up: 1 VIM, ${vmCount} VMM agent(s).
 
-  admin API      ${adminUrl}            (GET /healthz, /api/v1/vms)
+  admin API      ${adminUrl}            (GET /healthz, /api/v1/vms, /api/v1/containers)
+  VM fronts      ${Array.from({ length: vmCount }, (_, i) => `vmm${i + 1} http://127.0.0.1:${Number(opts['front-port']) + i}`).join(', ')}
   agent port     127.0.0.1:${opts['agent-port']}
   agent secret   ${secretFile}
   logs           ${logDir}/
 
 Try:
-  npx acs vms            list the VMs and their host usage
-  npx acs vms --json     the same, as JSON
-  npx acs --help         every command
+  npx acs vms                          list the VMs and their host usage
+  npx acs container start --vm vmm1    start a web-server container on vmm1
+  npx acs containers                   containers, with CPU, memory and traffic
+  curl -i http://127.0.0.1:${opts['front-port']}/       a request through vmm1's front
+  npx acs --help                       every command
 
 Ctrl-C stops everything.`);
 
