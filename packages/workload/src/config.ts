@@ -17,8 +17,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): WorkloadConfig {
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
+    const value = /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+    if (!(value >= min && value <= max)) {
       problems.push(`${name}=${raw}: expected a whole number from ${min} to ${max}`);
       return fallback;
     }

@@ -47,8 +47,8 @@ export async function startWorkload(config: WorkloadConfig, host = '0.0.0.0'): P
         let ms = config.workMs;
         const asked = url.searchParams.get('ms');
         if (url.pathname === '/work' && asked !== null) {
-          ms = Number(asked);
-          if (!Number.isInteger(ms) || ms < 0 || ms > config.maxWorkMs) {
+          ms = /^\d{1,9}$/.test(asked) ? Number(asked) : NaN;
+          if (!(ms >= 0 && ms <= config.maxWorkMs)) {
             send(res, 400, { error: 'bad-ms', message: `ms must be a whole number from 0 to ${config.maxWorkMs}` });
             return;
           }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import httpProxy from 'http-proxy';
 import { createPolicy, type Backend, type BalancingPolicy, type PolicyName } from '@acs/balancing';
@@ -29,7 +29,13 @@ interface Pending {
   req: IncomingMessage;
   res: ServerResponse;
   tried: Set<string>;
+  /** The client closed its connection before its response was complete. */
+  clientGone: boolean;
+  /** X-Forwarded-* as the client sent them; http-proxy appends to these on every attempt. */
+  forwarded: Array<[string, string | string[] | undefined]>;
 }
+
+const FORWARDED_HEADERS = ['x-forwarded-for', 'x-forwarded-port', 'x-forwarded-proto', 'x-forwarded-host'];
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 /** Seconds a client is told to wait after a 503, per RFC 9110 Retry-After. */
@@ -53,6 +59,9 @@ export class TrafficFront implements TrafficBackends {
   private readonly inflightById = new Map<string, number>();
   private readonly requestsById = new Map<string, number>();
   private readonly idleWaiters = new Map<string, Array<() => void>>();
+  /** The upstream request of each client request, so a client that leaves can cancel it. */
+  private readonly upstreamOf = new WeakMap<IncomingMessage, ClientRequest>();
+  private readonly timedOut = new WeakSet<IncomingMessage>();
   private expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -61,7 +70,16 @@ export class TrafficFront implements TrafficBackends {
   ) {
     this.policy = createPolicy(options.policy);
     this.queue = new AdmissionQueue(options.queueLimit);
-    this.proxy = httpProxy.createProxyServer({ xfwd: true, proxyTimeout: options.upstreamTimeoutMs, agent: this.agent });
+    this.proxy = httpProxy.createProxyServer({ xfwd: true, agent: this.agent });
+    // Our own upstream timeout rather than http-proxy's proxyTimeout: that one surfaces as a plain
+    // "socket hang up", indistinguishable from a crashed container, and must answer 504, never retry.
+    this.proxy.on('proxyReq', (proxyReq: ClientRequest, req: IncomingMessage) => {
+      this.upstreamOf.set(req, proxyReq);
+      proxyReq.setTimeout(this.options.upstreamTimeoutMs, () => {
+        this.timedOut.add(req);
+        proxyReq.destroy(new Error(`no response within ${this.options.upstreamTimeoutMs} ms`));
+      });
+    });
     this.server = createServer((req, res) => this.onRequest(req, res));
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 0; // bodies may stream for long; the upstream timeout bounds waiting
@@ -134,7 +152,7 @@ export class TrafficFront implements TrafficBackends {
     const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
     req.headers['x-request-id'] = requestId;
     res.setHeader('X-Request-Id', requestId);
-    const pending: Pending = { req, res, tried: new Set() };
+    const pending: Pending = { req, res, tried: new Set(), clientGone: false, forwarded: FORWARDED_HEADERS.map((h) => [h, req.headers[h]]) };
     if (this.backends.length === 0) {
       this.reject(res, 'no-ready-container', `VM ${this.options.agentId} has no ready container`);
       return;
@@ -165,6 +183,13 @@ export class TrafficFront implements TrafficBackends {
 
   private forward(pending: Pending, backend: ContainerBackend): void {
     const { req, res } = pending;
+    if (pending.tried.size > 0) {
+      // A retry: undo what the failed attempt's proxying appended to the forwarding headers.
+      for (const [name, value] of pending.forwarded) {
+        if (value === undefined) delete req.headers[name];
+        else req.headers[name] = value;
+      }
+    }
     pending.tried.add(backend.id);
     this.inflightById.set(backend.id, this.inflight(backend.id) + 1);
     this.requestsById.set(backend.id, this.requestsTotal(backend.id) + 1);
@@ -174,33 +199,39 @@ export class TrafficFront implements TrafficBackends {
       released = true;
       this.finished(backend.id);
     };
-    res.once('close', release);
+    const onClose = (): void => {
+      release();
+      if (res.writableFinished) return;
+      // The client left mid-request: stop the container's work for it too.
+      pending.clientGone = true;
+      this.upstreamOf.get(req)?.destroy();
+    };
+    res.once('close', onClose);
     res.setHeader('X-Served-By', `${this.options.agentId}/${backend.name}`);
     this.proxy.web(req, res, { target: backend.target }, (error: NodeJS.ErrnoException) => {
       release();
-      res.off('close', release);
-      if (res.headersSent || res.writableEnded || res.destroyed) return;
-      if (this.canRetry(req, error) && pending.tried.size < 2 && this.retry(pending)) return;
-      if (error.code === 'ECONNRESET' && req.destroyed) return; // the client went away
-      const timedOut = error.code === 'ETIMEDOUT' || /timeout/i.test(error.message);
-      this.log.warn({ container: backend.name, code: error.code, err: error.message, requestId: req.headers['x-request-id'] }, 'upstream failed');
+      res.off('close', onClose);
+      if (pending.clientGone || res.headersSent || res.writableEnded || res.destroyed) return;
+      const timedOut = this.timedOut.has(req);
+      if (!timedOut && this.canRetry(req, error) && pending.tried.size < 2 && this.dispatch(pending)) return;
+      this.log.warn({ container: backend.name, code: error.code, err: error.message, timedOut, requestId: req.headers['x-request-id'] }, 'upstream failed');
       sendJson(res, timedOut ? 504 : 502, {
         error: timedOut ? 'upstream-timeout' : 'upstream-failed',
-        message: timedOut ? `container ${backend.name} did not answer within ${this.options.upstreamTimeoutMs} ms` : `container ${backend.name} failed: ${error.code ?? error.message}`,
+        message: timedOut
+          ? `container ${backend.name} sent no response within ${this.options.upstreamTimeoutMs} ms`
+          : `container ${backend.name} failed before answering: ${error.code ?? error.message}`,
       });
     });
   }
 
-  /** Only when nothing reached the client and no body was consumed can a request be sent again. */
+  /**
+   * Only a request that nothing reached the client for, that carries no body (a body stream cannot be
+   * replayed), and that is idempotent may be sent again, once, to another container with a free slot.
+   */
   private canRetry(req: IncomingMessage, error: NodeJS.ErrnoException): boolean {
     const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
     const connectFailure = error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET' || error.code === 'EPIPE';
-    return IDEMPOTENT.has(req.method ?? 'GET') && !hasBody && connectFailure && !req.destroyed;
-  }
-
-  private retry(pending: Pending): boolean {
-    if (this.dispatch(pending)) return true;
-    return this.queue.push(pending, Date.now());
+    return IDEMPOTENT.has(req.method ?? 'GET') && !hasBody && connectFailure;
   }
 
   private finished(containerId: string): void {
