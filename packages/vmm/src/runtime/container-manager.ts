@@ -66,7 +66,8 @@ export interface ContainerManagerEvents {
  */
 export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
   private readonly containers = new Map<string, ManagedContainer>();
-  private reserved = 0;
+  /** Names of containers being created and started: not yet in `containers`, and not leftovers. */
+  private readonly startingNames = new Set<string>();
   private dockerUp = false;
   private events: Readable | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -89,7 +90,9 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
   /** Adopts what is already running, then follows events and reconciles periodically. */
   async start(): Promise<void> {
     await this.reconcile();
-    this.reconcileTimer = setInterval(() => void this.reconcile(), this.options.reconcileIntervalMs);
+    this.reconcileTimer = setInterval(() => {
+      this.reconcile().catch((error: unknown) => this.log.error({ err: error }, 'reconcile failed; retrying next period'));
+    }, this.options.reconcileIntervalMs);
     this.reconcileTimer.unref();
   }
 
@@ -123,13 +126,13 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
 
   async startContainer(spec: ContainerSpec): Promise<ContainerStarted> {
     if (!this.dockerUp) throw new CommandError('docker-unavailable', 'the Docker Engine on this VM is not answering');
-    const count = this.containers.size + this.reserved;
+    const count = this.containers.size + this.startingNames.size;
     if (count >= this.options.maxContainers) {
       throw new CommandError('at-capacity', `VM ${this.options.agentId} already runs ${count} of at most ${this.options.maxContainers} containers`);
     }
-    this.reserved++;
+    const name = `acs-${spec.service}-${this.options.agentId}-${randomBytes(3).toString('hex')}`;
+    this.startingNames.add(name);
     try {
-      const name = `acs-${spec.service}-${this.options.agentId}-${randomBytes(3).toString('hex')}`;
       const portKey = `${spec.containerPort}/tcp`;
       let container: Docker.Container;
       try {
@@ -169,7 +172,7 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
       try {
         await container.start();
       } catch (error) {
-        await container.remove({ force: true }).catch(() => undefined);
+        await this.removeQuietly(container.id);
         throw new CommandError('start-failed', `starting the container failed: ${(error as Error).message}`);
       }
       const info = await container.inspect();
@@ -192,7 +195,7 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
       this.watch(managed);
       return { containerId: managed.id, name, hostPort };
     } finally {
-      this.reserved--;
+      this.startingNames.delete(name);
     }
   }
 
@@ -256,9 +259,9 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
       }
       if (this.closed) return;
       this.log.error({ containerId: managed.id.slice(0, 12), timeoutMs: this.options.readinessTimeoutMs }, 'container never became healthy; removing it');
-      await this.docker.getContainer(managed.id).remove({ force: true }).catch(ignoreGone);
+      await this.removeQuietly(managed.id);
       this.forget(managed.id);
-    });
+    }).catch((error: unknown) => this.log.error({ err: error, containerId: managed.id.slice(0, 12) }, 'watching a container failed'));
   }
 
   private async followStats(managed: ManagedContainer): Promise<void> {
@@ -317,6 +320,8 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
       for (const info of listed) {
         if (!isOwnedBy(info.Labels, this.options.agentId)) continue; // belt and braces over the filter
         seen.add(info.Id);
+        // A container mid-start is created but not yet running or known: it is not a leftover.
+        if (info.Names.some((n) => this.startingNames.has(n.replace(/^\//, '')))) continue;
         const known = this.containers.get(info.Id);
         if (info.State === 'running') {
           if (!known) {
@@ -325,7 +330,7 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
           }
         } else if (!known?.stopping) {
           // Exited, created or dead, and not being stopped by us: clear it away.
-          await this.docker.getContainer(info.Id).remove({ force: true }).catch(ignoreGone);
+          await this.removeQuietly(info.Id);
           if (known) this.forget(info.Id);
           this.log.info({ containerId: info.Id.slice(0, 12), state: info.State }, 'removed a stopped container');
           changed = true;
@@ -409,7 +414,16 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
     this.log.warn({ containerId: id.slice(0, 12), name: managed.name, event: action, exitCode: event.Actor?.Attributes?.['exitCode'] }, 'container died');
     this.forget(id);
     this.emit('changed');
-    void this.docker.getContainer(id).remove({ force: true }).catch(ignoreGone);
+    void this.removeQuietly(id);
+  }
+
+  /** Removes a container that should be gone; never rejects (fire-and-forget callers must not crash the agent). */
+  private async removeQuietly(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true });
+    } catch (error) {
+      if (!isGone(error)) this.log.warn({ containerId: id.slice(0, 12), err: (error as Error).message }, 'could not remove container');
+    }
   }
 
   private forget(id: string): void {
@@ -430,9 +444,12 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
   }
 }
 
-function ignoreGone(error: unknown): void {
+/** 304 already stopped, 404 already gone, 409 removal already in progress: all the outcome we wanted. */
+function isGone(error: unknown): boolean {
   const status = (error as { statusCode?: number }).statusCode;
-  // 304: already stopped; 404: already gone. Both are the outcome we wanted.
-  if (status === 304 || status === 404) return;
-  throw error;
+  return status === 304 || status === 404 || status === 409;
+}
+
+function ignoreGone(error: unknown): void {
+  if (!isGone(error)) throw error;
 }
