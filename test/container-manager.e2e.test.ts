@@ -59,7 +59,7 @@ test('containers started while reconcile runs again and again all come up; none 
     }
   })();
   const started = await Promise.all([manager.startContainer(spec), manager.startContainer(spec), manager.startContainer(spec)]);
-  await eventually(async () => manager.reportContainers().filter((c) => c.ready).length === 3, 20_000, 'three ready containers');
+  await eventually(() => Promise.resolve(manager.reportContainers().filter((c) => c.ready).length === 3), 20_000, 'three ready containers');
   hammering = false;
   await hammer;
   expect(manager.reportContainers().map((c) => c.id).sort()).toEqual(started.map((s) => s.containerId).sort());
