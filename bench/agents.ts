@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const targetArgs =
     values.target === 'bare'
       ? ['-r', 'ts-node/register/transpile-only', join(__dirname, 'bare-receiver.ts')]
-      : [join(__dirname, '../packages/vim/bin/acs-vim.js'), '--data-dir', dataDir, '--agent-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0'];
+      : [join(__dirname, '../packages/vim/bin/acs-vim.js'), '--data-dir', dataDir, '--agent-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0'];
   const vim = spawn(process.execPath, [...nodeArgs, ...targetArgs], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ACS_SECRET: 'bench-secret-0123456789abcdef' } });
   let cleaned = false;
   const cleanup = (): void => {

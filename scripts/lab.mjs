@@ -15,6 +15,7 @@ Starts the local lab: acs-vim plus N acs-vmm agents on 127.0.0.1.
   --data-dir DIR   state and logs (default ./.acs)
   --agent-port P   VIM agent port (default 7070)
   --admin-port P   VIM admin API port (default 9090)
+  --http-port P    VIM traffic front, tier 1 (default 8080)
   --front-port P   first VMM front port; VMM i listens on P+i-1 (default 8081)`;
 
 let opts;
@@ -25,6 +26,7 @@ try {
       'data-dir': { type: 'string', default: join(root, '.acs') },
       'agent-port': { type: 'string', default: '7070' },
       'admin-port': { type: 'string', default: '9090' },
+      'http-port': { type: 'string', default: '8080' },
       'front-port': { type: 'string', default: '8081' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -95,7 +97,7 @@ async function stopAll(exitCode) {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-start('acs-vim', 'packages/vim/bin/acs-vim.js', ['--data-dir', dataDir, '--agent-listen', `127.0.0.1:${opts['agent-port']}`, '--admin-listen', `127.0.0.1:${opts['admin-port']}`]);
+start('acs-vim', 'packages/vim/bin/acs-vim.js', ['--data-dir', dataDir, '--agent-listen', `127.0.0.1:${opts['agent-port']}`, '--admin-listen', `127.0.0.1:${opts['admin-port']}`, '--http-listen', `127.0.0.1:${opts['http-port']}`]);
 await waitFor(async () => (await fetch(`${adminUrl}/healthz`, { signal: AbortSignal.timeout(500) })).ok, 15_000, 'the VIM admin API');
 const secretFile = join(dataDir, 'agent-secret');
 for (let i = 1; i <= vmCount; i++) {
@@ -112,6 +114,7 @@ await waitFor(async () => {
 console.log(`
 Auto Cloud Scaler local lab is up: 1 VIM, ${vmCount} VMM agent(s).
 
+  traffic        http://127.0.0.1:${opts['http-port']}/            (tier 1: picks a VM, whose front picks a container)
   admin API      ${adminUrl}            (GET /healthz, /api/v1/vms, /api/v1/containers)
   VM fronts      ${Array.from({ length: vmCount }, (_, i) => `vmm${i + 1} http://127.0.0.1:${Number(opts['front-port']) + i}`).join(', ')}
   agent port     127.0.0.1:${opts['agent-port']}
@@ -122,7 +125,7 @@ Try:
   npx acs vms                          list the VMs and their host usage
   npx acs container start --vm vmm1    start a web-server container on vmm1
   npx acs containers                   containers, with CPU, memory and traffic
-  curl -i http://127.0.0.1:${opts['front-port']}/       a request through vmm1's front
+  curl -i http://127.0.0.1:${opts['http-port']}/        a request through both tiers (see X-Served-By)
   npx acs --help                       every command
 
 Ctrl-C stops everything.`);

@@ -23,6 +23,9 @@ async function newVim(agentPort = 0): Promise<RunningVim> {
     {
       agentListen: { host: '127.0.0.1', port: agentPort },
       adminListen: { host: '127.0.0.1', port: 0 },
+      httpListen: { host: '127.0.0.1', port: 0 },
+      balancerPolicy: 'p2c',
+      upstreamTimeoutMs: 5000,
       secret: SECRET,
       reportIntervalMs: 200,
       heartbeatTimeoutMs: 600,

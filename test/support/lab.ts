@@ -5,6 +5,8 @@ export interface VimProcess {
   daemon: Daemon;
   agentPort: number;
   adminPort: number;
+  /** The tier-1 traffic front. */
+  httpPort: number;
   api: string;
   dataDir: string;
   secretFile: string;
@@ -19,13 +21,14 @@ function portOf(address: unknown): number {
 /** Starts `acs-vim` on loopback (free ports unless given) and waits until it listens. */
 export async function startVimProcess(
   group: ProcessGroup,
-  options: { dataDir?: string; agentPort?: number; adminPort?: number; args?: string[] } = {},
+  options: { dataDir?: string; agentPort?: number; adminPort?: number; httpPort?: number; args?: string[] } = {},
 ): Promise<VimProcess> {
   const dataDir = options.dataDir ?? group.tempDir('acs-vim-');
   const daemon = group.start('acs-vim', BIN.vim, [
     '--data-dir', dataDir,
     '--agent-listen', `127.0.0.1:${options.agentPort ?? 0}`,
     '--admin-listen', `127.0.0.1:${options.adminPort ?? 0}`,
+    '--http-listen', `127.0.0.1:${options.httpPort ?? 0}`,
     ...(options.args ?? []),
   ]);
   const listening: LogLine = await daemon.waitForLog((l) => l.msg === 'acs-vim listening');
@@ -33,6 +36,7 @@ export async function startVimProcess(
   return {
     daemon,
     agentPort: portOf(listening['agentListen']),
+    httpPort: portOf(listening['httpListen']),
     adminPort,
     api: `http://127.0.0.1:${adminPort}`,
     dataDir,

@@ -38,6 +38,13 @@ export interface VmView {
   lastReportAgeMs: number | null;
   host: HostUsageView | null;
   containers: ContainerView[];
+  /** What tier 1 counted for this VM since the VIM started. */
+  traffic: { inflight: number; requests: number; errors: number };
+}
+
+/** `GET/PUT /api/v1/balancer`: tier-1 settings. */
+export interface BalancerSettings {
+  policy: string;
 }
 
 export interface VmListResponse {

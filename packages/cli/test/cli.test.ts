@@ -124,6 +124,9 @@ describe('acs vms against an in-process VIM', () => {
       {
         agentListen: { host: '127.0.0.1', port: 0 },
         adminListen: { host: '127.0.0.1', port: 0 },
+        httpListen: { host: '127.0.0.1', port: 0 },
+        balancerPolicy: 'p2c',
+        upstreamTimeoutMs: 5000,
         secret: Buffer.from('0123456789abcdef0123456789abcdef'),
         reportIntervalMs: 200,
         heartbeatTimeoutMs: 600,

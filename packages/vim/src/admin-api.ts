@@ -1,15 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiErrorBody, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
+import type { ApiErrorBody, BalancerSettings, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
 import type { HostPort, Logger } from '@acs/daemon';
 import type { AgentServer } from './agent-server';
 import type { ClusterState, VmRecord } from './cluster-state';
 import { ContainerCommands, DEFAULT_DRAIN_TIMEOUT_MS, specFromBody } from './container-commands';
 import { HttpError, readJsonBody, sendJson } from './http-util';
+import type { Tier1Front } from './traffic/tier1-front';
+import { isPolicyName, POLICY_NAMES } from '@acs/balancing';
 
 export interface AdminApiDeps {
   cluster: ClusterState;
   agents: AgentServer;
+  traffic: Tier1Front;
   now: () => number;
   log: Logger;
 }
@@ -42,6 +45,17 @@ export class AdminApi {
     this.route('POST', '/api/v1/agent-server/reset-lag', (_req, res) => {
       deps.agents.reportStats.resetLag();
       sendJson(res, 200, { status: 'ok' });
+    });
+    this.route('GET', '/api/v1/balancer', (_req, res) => sendJson(res, 200, { policy: deps.traffic.policyName } satisfies BalancerSettings));
+    this.route('PUT', '/api/v1/balancer', async (req, res) => {
+      const body = await readJsonBody(req);
+      const unknown = Object.keys(body).filter((k) => k !== 'policy');
+      if (unknown.length > 0) throw new HttpError(400, 'unknown-field', `unknown field(s) ${unknown.join(', ')}; known: policy`);
+      const policy = body['policy'];
+      if (typeof policy !== 'string' || !isPolicyName(policy)) throw new HttpError(400, 'invalid-policy', `policy: one of ${POLICY_NAMES.join(', ')}`);
+      deps.traffic.setPolicy(policy);
+      deps.log.info({ policy }, 'tier-1 balancing policy changed');
+      sendJson(res, 200, { policy: deps.traffic.policyName } satisfies BalancerSettings);
     });
     this.route('GET', '/api/v1/containers', (_req, res, _params, url) => {
       const vmFilter = url.searchParams.get('vm');
@@ -142,6 +156,7 @@ export class AdminApi {
       lastReportAgeMs: vm.lastReportAt === null ? null : this.deps.now() - vm.lastReportAt,
       host: vm.host,
       containers: vm.containers,
+      traffic: this.deps.traffic.traffic(vm.id),
     };
   }
 }

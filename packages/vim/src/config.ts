@@ -1,6 +1,10 @@
-import { hostPort, integer, LOG_LEVEL_SETTING, text, type HostPort, type Setting, type SettingValues } from '@acs/daemon';
+import { POLICY_NAMES, type PolicyName } from '@acs/balancing';
+import { hostPort, integer, LOG_LEVEL_SETTING, oneOf, text, type HostPort, type Setting, type SettingValues } from '@acs/daemon';
 import {
   DEFAULT_ADMIN_LISTEN,
+  DEFAULT_BALANCER_POLICY,
+  DEFAULT_HTTP_LISTEN,
+  DEFAULT_UPSTREAM_TIMEOUT_MS,
   DEFAULT_AGENT_LISTEN,
   DEFAULT_DATA_DIR,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
@@ -32,6 +36,31 @@ export const VIM_SETTINGS = {
     defaultText: DEFAULT_ADMIN_LISTEN,
     parse: hostPort,
   } satisfies Setting<HostPort>,
+  httpListen: {
+    flag: 'http-listen',
+    placeholder: 'host:port',
+    env: 'ACS_HTTP_LISTEN',
+    description: 'traffic front (tier 1): clients send their requests here',
+    defaultValue: hostPort(DEFAULT_HTTP_LISTEN),
+    defaultText: DEFAULT_HTTP_LISTEN,
+    parse: hostPort,
+  } satisfies Setting<HostPort>,
+  balancerPolicy: {
+    flag: 'balancer-policy',
+    placeholder: 'policy',
+    env: 'ACS_BALANCER_POLICY',
+    description: `how tier 1 picks a VM (${POLICY_NAMES.join(', ')}); switchable at runtime with PUT /api/v1/balancer`,
+    defaultValue: DEFAULT_BALANCER_POLICY,
+    parse: oneOf(POLICY_NAMES),
+  } satisfies Setting<PolicyName>,
+  upstreamTimeoutMs: {
+    flag: 'upstream-timeout-ms',
+    placeholder: 'ms',
+    env: 'ACS_UPSTREAM_TIMEOUT_MS',
+    description: 'a VM front that sends no response within this long: 504',
+    defaultValue: DEFAULT_UPSTREAM_TIMEOUT_MS,
+    parse: integer(1, 3_600_000),
+  } satisfies Setting<number>,
   dataDir: {
     flag: 'data-dir',
     placeholder: 'dir',

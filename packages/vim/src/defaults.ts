@@ -1,6 +1,9 @@
 /** Defaults in one place, with units in the names. */
 export const DEFAULT_AGENT_LISTEN = '127.0.0.1:7070';
 export const DEFAULT_ADMIN_LISTEN = '127.0.0.1:9090';
+export const DEFAULT_HTTP_LISTEN = '127.0.0.1:8080';
+export const DEFAULT_BALANCER_POLICY = 'p2c';
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 60_000;
 export const DEFAULT_DATA_DIR = './.acs';
 export const DEFAULT_REPORT_INTERVAL_MS = 1000;
 /** Three missed reports. */

@@ -35,6 +35,8 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     {
       agentListen: `${vim.agentAddress.address}:${vim.agentAddress.port}`,
       adminListen: `${vim.adminAddress.address}:${vim.adminAddress.port}`,
+      httpListen: `${vim.httpAddress.address}:${vim.httpAddress.port}`,
+      balancerPolicy: settings.balancerPolicy,
       reportIntervalMs: settings.reportIntervalMs,
       heartbeatTimeoutMs,
       pingIntervalMs: settings.pingIntervalMs,

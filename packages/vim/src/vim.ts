@@ -1,19 +1,26 @@
 import type { AddressInfo } from 'node:net';
 import type { HostPort, Logger } from '@acs/daemon';
 import { AdminApi } from './admin-api';
+import type { PolicyName } from '@acs/balancing';
 import { AgentServer, type AgentServerOptions } from './agent-server';
+import { Tier1Front } from './traffic/tier1-front';
 import { ClusterState } from './cluster-state';
 
 export interface VimOptions extends Omit<AgentServerOptions, 'listen'> {
   agentListen: HostPort;
   adminListen: HostPort;
+  httpListen: HostPort;
+  balancerPolicy: PolicyName;
+  upstreamTimeoutMs: number;
 }
 
 export interface RunningVim {
   cluster: ClusterState;
   agents: AgentServer;
+  traffic: Tier1Front;
   agentAddress: AddressInfo;
   adminAddress: AddressInfo;
+  httpAddress: AddressInfo;
   close(): Promise<void>;
 }
 
@@ -23,22 +30,31 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
   const cluster = new ClusterState();
   cluster.on('vmDown', (vm, reason) => log.warn({ agentId: vm.id, peer: vm.address, reason }, 'vm down'));
   const agents = new AgentServer({ ...options, listen: options.agentListen, now }, cluster, log.child({ part: 'agents' }));
-  const admin = new AdminApi(options.adminListen, { cluster, agents, now, log: log.child({ part: 'admin' }) });
+  const traffic = new Tier1Front(
+    { listen: options.httpListen, policy: options.balancerPolicy, upstreamTimeoutMs: options.upstreamTimeoutMs },
+    cluster,
+    log.child({ part: 'tier1' }),
+  );
+  const admin = new AdminApi(options.adminListen, { cluster, agents, traffic, now, log: log.child({ part: 'admin' }) });
   const agentAddress = await agents.listen();
   let adminAddress: AddressInfo;
+  let httpAddress: AddressInfo;
   try {
     adminAddress = await admin.listen();
+    httpAddress = await traffic.listen();
   } catch (error) {
-    await agents.close();
+    await Promise.allSettled([agents.close(), admin.close()]);
     throw error;
   }
   return {
     cluster,
     agents,
+    traffic,
     agentAddress,
     adminAddress,
+    httpAddress,
     async close() {
-      await Promise.all([admin.close(), agents.close()]);
+      await Promise.all([traffic.close(), admin.close(), agents.close()]);
     },
   };
 }

@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPolicy, type Backend, type BalancingPolicy, type PolicyName } from '@acs/balancing';
+import type { HostPort, Logger } from '@acs/daemon';
+import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
+import type { ClusterState } from '../cluster-state';
+
+export interface Tier1Options {
+  listen: HostPort;
+  policy: PolicyName;
+  upstreamTimeoutMs: number;
+}
+
+/** What tier 1 has counted for one VM since the VIM started. */
+export interface VmTrafficCounters {
+  inflight: number;
+  requests: number;
+  errors: number;
+}
+
+/**
+ * Tier 1: the VIM's traffic front. Picks a VM for each request and hands it to that VM's front (tier 2),
+ * which picks the container. Candidates are VMs that are `ready` and report at least one ready
+ * container, weighted by how many; a VM the session layer marks down is out on the very next request,
+ * because the pool is read from the cluster view each time, not cached.
+ */
+export class Tier1Front {
+  private readonly server: Server;
+  private readonly forwarder: Forwarder;
+  private policy: BalancingPolicy;
+  private readonly counters = new Map<string, VmTrafficCounters>();
+  private readonly plan: ForwardingPlan;
+
+  constructor(
+    private readonly options: Tier1Options,
+    private readonly cluster: ClusterState,
+    log: Logger,
+  ) {
+    this.policy = createPolicy(options.policy);
+    this.forwarder = new Forwarder({ upstreamTimeoutMs: options.upstreamTimeoutMs }, log);
+    this.plan = {
+      pick: (tried) => this.pick(tried, undefined),
+      onStart: (target) => {
+        const c = this.countersOf(target.id);
+        c.inflight++;
+        c.requests++;
+      },
+      onEnd: (target, outcome) => {
+        const c = this.countersOf(target.id);
+        c.inflight = Math.max(0, c.inflight - 1);
+        if (outcome.failure !== 'none' && outcome.failure !== 'client-gone') c.errors++;
+        else if (outcome.status !== undefined && outcome.status >= 500) c.errors++;
+      },
+    };
+    this.server = createServer((req, res) => this.onRequest(req, res));
+    this.server.headersTimeout = 10_000;
+    this.server.requestTimeout = 0;
+    this.server.keepAliveTimeout = 65_000;
+  }
+
+  get policyName(): PolicyName {
+    return this.policy.name;
+  }
+
+  /** Switches the policy for requests from now on; requests in flight are not touched. */
+  setPolicy(name: PolicyName): void {
+    if (name !== this.policy.name) this.policy = createPolicy(name);
+  }
+
+  traffic(vmId: string): VmTrafficCounters {
+    return { ...this.countersOf(vmId) };
+  }
+
+  async listen(): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.listen.port, this.options.listen.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return this.server.address() as AddressInfo;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.forwarder.close();
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    Forwarder.requestId(req, res);
+    const target = this.pick(new Set(), req.socket.remoteAddress);
+    if (!target) {
+      sendUnavailable(res, 'no-ready-vm', 'no VM is ready with a ready container; see acs vms and acs containers');
+      return;
+    }
+    this.plan.onStart(target);
+    this.forwarder.forward(req, res, target, this.plan);
+  }
+
+  private pick(tried: ReadonlySet<string>, clientKey: string | undefined): ForwardTarget | undefined {
+    const candidates: Backend[] = [];
+    const targets = new Map<string, ForwardTarget>();
+    for (const vm of this.cluster.list()) {
+      if (vm.status !== 'ready' || vm.front === null || tried.has(vm.id)) continue;
+      let ready = 0;
+      for (const c of vm.containers) if (c.ready && !c.draining) ready++;
+      if (ready === 0) continue;
+      candidates.push({ id: vm.id, inflight: this.countersOf(vm.id).inflight, weight: ready, cpuPct: vm.host?.cpuPct });
+      // The front's host as the agent announced it; a wildcard bind means "this machine".
+      const host = vm.front.host === '0.0.0.0' || vm.front.host === '::' ? '127.0.0.1' : vm.front.host;
+      targets.set(vm.id, { id: vm.id, name: `VM ${vm.id}`, url: `http://${host.includes(':') ? `[${host}]` : host}:${vm.front.port}` });
+    }
+    const picked = this.policy.pick(candidates, { random: Math.random, clientKey });
+    return picked && targets.get(picked.id);
+  }
+
+  private countersOf(vmId: string): VmTrafficCounters {
+    let c = this.counters.get(vmId);
+    if (!c) {
+      c = { inflight: 0, requests: 0, errors: 0 };
+      this.counters.set(vmId, c);
+    }
+    return c;
+  }
+}

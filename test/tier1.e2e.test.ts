@@ -1,0 +1,97 @@
+/**
+ * Both tiers for real: acs-vim's traffic front → three acs-vmm fronts → workload containers in Docker.
+ */
+import type { ContainerListResponse } from '@acs/api-types';
+import { removeAgentContainers } from './support/docker';
+import { eventually, getJson, startVimProcess, startVmmProcess, type VimProcess } from './support/lab';
+import { ProcessGroup, type Daemon } from './support/processes';
+
+const RUN = `t${process.pid}`;
+const VMS = [`${RUN}-a`, `${RUN}-b`, `${RUN}-c`];
+const group = new ProcessGroup();
+let vim: VimProcess;
+const agents = new Map<string, Daemon>();
+
+jest.setTimeout(60_000);
+
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${vim.api}${path}`, {
+    method,
+    signal: AbortSignal.timeout(30_000),
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function readyContainers(vm: string): Promise<number> {
+  const { containers } = await getJson<ContainerListResponse>(`${vim.api}/api/v1/containers?vm=${vm}`);
+  return containers.filter((c) => c.ready).length;
+}
+
+beforeAll(async () => {
+  vim = await startVimProcess(group, { args: ['--report-interval-ms', '250'] });
+  for (const id of VMS) agents.set(id, startVmmProcess(group, vim, id, ['--max-containers', '2', '--stop-grace-seconds', '1']));
+  await eventually(async () => (await getJson<{ vms: Array<{ status: string }> }>(`${vim.api}/api/v1/vms`)).vms.filter((v) => v.status === 'ready').length === 3, 10_000, 'three VMs');
+});
+
+afterAll(async () => {
+  await group.cleanup();
+  removeAgentContainers(VMS);
+});
+
+test('with no VM ready to serve, the traffic front answers 503 with Retry-After and a reason', async () => {
+  const res = await fetch(`http://127.0.0.1:${vim.httpPort}/`);
+  expect(res.status).toBe(503);
+  expect(res.headers.get('retry-after')).toBe('1');
+  expect(res.headers.get('x-request-id')).toBeTruthy();
+  expect(((await res.json()) as { error: string }).error).toBe('no-ready-vm');
+});
+
+test('400 requests over VMs with 1, 1 and 2 containers are all 200 and split by weight (weighted round robin)', async () => {
+  const wanted = [1, 1, 2];
+  await Promise.all(VMS.map(async (vm, i) => {
+    for (let n = 0; n < wanted[i]!; n++) expect((await api('POST', `/api/v1/vms/${vm}/containers`, { workMs: 0 })).status).toBe(201);
+  }));
+  await eventually(async () => (await Promise.all(VMS.map(readyContainers))).join() === wanted.join(), 20_000, 'containers ready');
+
+  const switched = await api('PUT', '/api/v1/balancer', { policy: 'weighted-round-robin' });
+  expect(switched).toEqual({ status: 200, body: { policy: 'weighted-round-robin' } });
+  const perVm = new Map<string, number>();
+  for (let i = 0; i < 400; i++) {
+    const res = await fetch(`http://127.0.0.1:${vim.httpPort}/work?ms=0`);
+    expect(res.status).toBe(200);
+    const servedBy = res.headers.get('x-served-by') ?? '';
+    const vm = servedBy.split('/')[0]!;
+    perVm.set(vm, (perVm.get(vm) ?? 0) + 1);
+    await res.arrayBuffer();
+  }
+  expect(VMS.map((vm) => perVm.get(vm) ?? 0)).toEqual([100, 100, 200]);
+  const vms = (await api('GET', '/api/v1/vms')).body['vms'] as Array<{ id: string; traffic: { requests: number; errors: number } }>;
+  expect(vms.filter((v) => VMS.includes(v.id)).map((v) => v.traffic.requests)).toEqual([100, 100, 200]);
+  expect(vms.every((v) => v.traffic.errors === 0)).toBe(true);
+});
+
+test('a bad policy is refused with 400 naming the field; the current one stays', async () => {
+  const bad = await api('PUT', '/api/v1/balancer', { policy: 'fastest' });
+  expect(bad.status).toBe(400);
+  expect(bad.body['error']).toBe('invalid-policy');
+  expect(String(bad.body['message'])).toContain('policy: one of');
+  expect((await api('GET', '/api/v1/balancer')).body).toEqual({ policy: 'weighted-round-robin' });
+});
+
+test('an agent SIGKILLed stops receiving requests at once; every request still succeeds', async () => {
+  expect((await api('PUT', '/api/v1/balancer', { policy: 'p2c' })).status).toBe(200);
+  await agents.get(VMS[2]!)!.kill('SIGKILL');
+  await eventually(async () => {
+    const vms = (await api('GET', '/api/v1/vms')).body['vms'] as Array<{ id: string; status: string }>;
+    return vms.find((v) => v.id === VMS[2])?.status === 'down';
+  }, 5000, 'the killed VM down');
+  const servedBy = new Set<string>();
+  for (let i = 0; i < 50; i++) {
+    const res = await fetch(`http://127.0.0.1:${vim.httpPort}/work?ms=0`);
+    expect(res.status).toBe(200);
+    servedBy.add((res.headers.get('x-served-by') ?? '').split('/')[0]!);
+    await res.arrayBuffer();
+  }
+  expect([...servedBy].sort()).toEqual([VMS[0], VMS[1]]);
+});
