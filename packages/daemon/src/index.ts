@@ -5,3 +5,4 @@ export * from './logger';
 export * from './daemon-command';
 export * from './shutdown';
 export * from './secret';
+export * from './listen';

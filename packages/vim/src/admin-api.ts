@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiErrorBody, BalancerSettings, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
-import type { HostPort, Logger } from '@acs/daemon';
+import { type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
 import type { AgentServer } from './agent-server';
 import type { ClusterState, VmRecord } from './cluster-state';
 import { ContainerCommands, DEFAULT_DRAIN_TIMEOUT_MS, specFromBody } from './container-commands';
@@ -86,19 +86,12 @@ export class AdminApi {
   }
 
   async listen(): Promise<AddressInfo> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.listenOn.port, this.listenOn.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    return this.server.address() as AddressInfo;
+    const address = await listenOn(this.server, this.listenOn);
+    return address;
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeHttpServer(this.server);
   }
 
   private route(method: string, path: string, handler: Handler): void {

@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { HostPort, Logger } from '@acs/daemon';
+import { type HostPort, type Logger, listenOn } from '@acs/daemon';
 import type { AgentCommand, HelloMessage, ReportMessage } from '@acs/protocol';
 import { AgentSession, type CloseReason, type SessionHost } from './agent-session';
 import type { ClusterState } from './cluster-state';
@@ -51,17 +51,11 @@ export class AgentServer implements SessionHost {
   }
 
   async listen(): Promise<AddressInfo> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.listen.port, this.options.listen.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    const address = await listenOn(this.server, this.options.listen);
     this.server.on('error', (error) => this.log.error({ err: error }, 'agent listener error'));
     this.sweepTimer = setInterval(() => this.sweep(), Math.min(SWEEP_INTERVAL_MS, this.heartbeatTimeoutMs / 4));
     this.sweepTimer.unref();
-    return this.server.address() as AddressInfo;
+    return address;
   }
 
   async close(): Promise<void> {

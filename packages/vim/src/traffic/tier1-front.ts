@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPolicy, type Backend, type BalancingPolicy, type PolicyName } from '@acs/balancing';
-import type { HostPort, Logger } from '@acs/daemon';
+import { type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
 import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
 import type { ClusterState } from '../cluster-state';
 
@@ -72,19 +72,12 @@ export class Tier1Front {
   }
 
   async listen(): Promise<AddressInfo> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.listen.port, this.options.listen.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    return this.server.address() as AddressInfo;
+    const address = await listenOn(this.server, this.options.listen);
+    return address;
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeHttpServer(this.server);
     this.forwarder.close();
   }
 

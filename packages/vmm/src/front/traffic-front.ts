@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPolicy, type Backend, type BalancingPolicy, type PolicyName } from '@acs/balancing';
-import type { HostPort, Logger } from '@acs/daemon';
+import { type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
 import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
 import type { TrafficBackends } from '../runtime/container-manager';
 import { AdmissionQueue } from './admission-queue';
@@ -67,22 +67,15 @@ export class TrafficFront implements TrafficBackends {
   }
 
   async listen(): Promise<AddressInfo> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.listen.port, this.options.listen.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    const address = await listenOn(this.server, this.options.listen);
     this.expiryTimer = setInterval(() => this.expireWaiting(), Math.max(10, Math.min(250, this.options.queueTimeoutMs / 4)));
     this.expiryTimer.unref();
-    return this.server.address() as AddressInfo;
+    return address;
   }
 
   async close(): Promise<void> {
     clearInterval(this.expiryTimer);
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeHttpServer(this.server);
     this.forwarder.close();
   }
 
