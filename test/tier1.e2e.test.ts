@@ -69,6 +69,11 @@ test('400 requests over VMs with 1, 1 and 2 containers are all 200 and split by 
   const vms = (await api('GET', '/api/v1/vms')).body['vms'] as Array<{ id: string; traffic: { requests: number; errors: number } }>;
   expect(vms.filter((v) => VMS.includes(v.id)).map((v) => v.traffic.requests)).toEqual([100, 100, 200]);
   expect(vms.every((v) => v.traffic.errors === 0)).toBe(true);
+  // The rate is averaged over whole seconds that have passed: it shows once a second has gone by.
+  await eventually(async () => {
+    const now = (await api('GET', '/api/v1/vms')).body['vms'] as Array<{ id: string; traffic: { requestsPerSecond: number } }>;
+    return now.filter((v) => VMS.includes(v.id)).every((v) => v.traffic.requestsPerSecond > 0);
+  }, 3000, 'a request rate for every VM');
 });
 
 test('a bad policy is refused with 400 naming the field; the current one stays', async () => {

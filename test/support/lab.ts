@@ -21,7 +21,7 @@ function portOf(address: unknown): number {
 /** Starts `acs-vim` on loopback (free ports unless given) and waits until it listens. */
 export async function startVimProcess(
   group: ProcessGroup,
-  options: { dataDir?: string; agentPort?: number; adminPort?: number; httpPort?: number; args?: string[] } = {},
+  options: { dataDir?: string; agentPort?: number; adminPort?: number; httpPort?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<VimProcess> {
   const dataDir = options.dataDir ?? group.tempDir('acs-vim-');
   const daemon = group.start('acs-vim', BIN.vim, [
@@ -30,7 +30,7 @@ export async function startVimProcess(
     '--admin-listen', `127.0.0.1:${options.adminPort ?? 0}`,
     '--http-listen', `127.0.0.1:${options.httpPort ?? 0}`,
     ...(options.args ?? []),
-  ]);
+  ], options.env);
   const listening: LogLine = await daemon.waitForLog((l) => l.msg === 'acs-vim listening');
   const adminPort = portOf(listening['adminListen']);
   return {

@@ -2,3 +2,5 @@ export * from './types';
 export { UnknownPolicyError } from './errors';
 export { createPolicy, isPolicyName } from './registry';
 export { seededRandom } from './random';
+export { DEFAULT_OUTLIER_SETTINGS, OutlierDetector, type AttemptResult, type OutlierSettings } from './outlier-detector';
+export { slowStartWeight } from './slow-start';

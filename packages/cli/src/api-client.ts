@@ -8,6 +8,7 @@ export const DEFAULT_API_TIMEOUT_MS = 5000;
 export class AdminClient {
   constructor(
     readonly baseUrl: string,
+    private readonly token: string | undefined = undefined,
     private readonly timeoutMs = DEFAULT_API_TIMEOUT_MS,
   ) {}
 
@@ -17,6 +18,10 @@ export class AdminClient {
 
   async post<T>(path: string, body: unknown): Promise<T> {
     return this.call<T>('POST', path, body);
+  }
+
+  async put<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>('PUT', path, body);
   }
 
   async delete<T>(path: string, timeoutMs?: number): Promise<T> {
@@ -30,7 +35,11 @@ export class AdminClient {
       response = await fetch(url, {
         method,
         signal: AbortSignal.timeout(timeoutMs),
-        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.token === undefined ? {} : { authorization: `Bearer ${this.token}` }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
       throw new VimUnreachableError(this.baseUrl, describeFetchError(error, timeoutMs));

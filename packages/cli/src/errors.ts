@@ -18,6 +18,15 @@ export class VimUnreachableError extends Error {
   }
 }
 
+/** The command line itself is wrong in a way commander cannot see (e.g. a malformed key=value). */
+export class UsageError extends Error {
+  readonly exitCode = CLI_EXIT.failure;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
 export class ApiError extends Error {
   readonly exitCode = CLI_EXIT.failure;
   constructor(

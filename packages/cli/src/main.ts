@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { ApiError, CLI_EXIT, VimUnreachableError } from './errors';
+import { ApiError, CLI_EXIT, UsageError, VimUnreachableError } from './errors';
 import { buildProgram, type CliIo } from './program';
 
 /** Entry point of `acs`: returns the exit code instead of exiting, so tests can run it in-process. */
@@ -18,7 +18,7 @@ export async function run(argv: string[], io: CliIo = { out: console.log, err: c
       // Help and --version exit 0; a bad flag or missing argument is a usage error (message already printed).
       return error.exitCode === 0 ? CLI_EXIT.ok : CLI_EXIT.failure;
     }
-    if (error instanceof VimUnreachableError || error instanceof ApiError) {
+    if (error instanceof VimUnreachableError || error instanceof ApiError || error instanceof UsageError) {
       io.err(`acs: ${error.message}`);
       return error.exitCode;
     }

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AdminClient, DEFAULT_API } from './api-client';
+import { balancerGetCommand, balancerSetCommand } from './commands/balancer';
 import { containersCommand, containerStartCommand, containerStopCommand } from './commands/containers';
 import { vmsCommand } from './commands/vms';
 import { CLI_EXIT } from './errors';
@@ -14,13 +15,17 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('acs')
     .description('Inspect and steer an Auto Cloud Scaler cluster through the VIM admin API.')
     .addOption(new Option('--api <url>', 'VIM admin API base URL').env('ACS_API').default(DEFAULT_API))
+    .addOption(new Option('--token <token>', 'admin bearer token for changes, when the VIM requires one').env('ACS_ADMIN_TOKEN'))
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
 
-  const client = (): AdminClient => new AdminClient(program.opts<{ api: string }>().api);
+  const client = (): AdminClient => {
+    const { api, token } = program.opts<{ api: string; token?: string }>();
+    return new AdminClient(api, token);
+  };
 
   program
     .command('vms')
@@ -34,6 +39,18 @@ export function buildProgram(io: CliIo): Command {
     .option('--vm <id>', 'only the containers of this VM')
     .option('--json', 'print the exact API response as JSON')
     .action((options: { vm?: string; json?: boolean }) => containersCommand(client(), options, io.out));
+
+  const balancer = program.command('balancer').description('show or change the tier-1 balancer settings');
+  balancer
+    .command('get', { isDefault: true })
+    .description('show the settings (policy)')
+    .option('--json', 'print the API response as JSON')
+    .action((options: { json?: boolean }) => balancerGetCommand(client(), options, io.out));
+  balancer
+    .command('set')
+    .description('change settings, e.g. acs balancer set policy=least-connections')
+    .argument('<key=value...>', 'settings to change')
+    .action((pairs: string[]) => balancerSetCommand(client(), pairs, io.out));
 
   const container = program.command('container').description('start or stop one container');
   container

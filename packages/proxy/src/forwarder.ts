@@ -38,6 +38,19 @@ export interface ForwarderOptions {
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never forwarded, nor are the
+ * headers a Connection header names. Framing (transfer-encoding) is redone by Node on each hop.
+ */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+
+function connectionListed(value: string | string[] | number | undefined): string[] {
+  if (value === undefined) return [];
+  return String(value)
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h.length > 0);
+}
 const FORWARDED_HEADERS = ['x-forwarded-for', 'x-forwarded-port', 'x-forwarded-proto', 'x-forwarded-host'];
 
 /**
@@ -70,15 +83,23 @@ export class Forwarder {
     // indistinguishable from a crashed upstream.
     this.proxy.on('proxyReq', (proxyReq: ClientRequest, req: IncomingMessage) => {
       this.upstreamOf.set(req, proxyReq);
+      for (const name of [...connectionListed(req.headers['connection']), ...HOP_BY_HOP]) {
+        // Keep the framing Node chose for the body it is about to stream.
+        if (name !== 'transfer-encoding') proxyReq.removeHeader(name);
+      }
       proxyReq.setTimeout(this.options.upstreamTimeoutMs, () => {
         this.timedOut.add(req);
         proxyReq.destroy(new Error(`no response within ${this.options.upstreamTimeoutMs} ms`));
       });
     });
+    this.proxy.on('proxyRes', (proxyRes: IncomingMessage) => {
+      for (const name of [...connectionListed(proxyRes.headers['connection']), ...HOP_BY_HOP]) delete proxyRes.headers[name];
+    });
   }
 
   close(): void {
     this.proxy.close();
+    this.proxy.removeAllListeners();
     this.agent.destroy();
   }
 

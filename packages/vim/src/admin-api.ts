@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiErrorBody, BalancerSettings, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
@@ -14,6 +15,7 @@ export interface AdminApiDeps {
   agents: AgentServer;
   traffic: Tier1Front;
   now: () => number;
+  adminToken: string | undefined;
   log: Logger;
 }
 
@@ -102,6 +104,13 @@ export class AdminApi {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://admin');
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !this.authorized(req)) {
+      sendJson(res, 401, { error: 'unauthorized', message: 'this change needs Authorization: Bearer <admin token> (acs --token, or ACS_ADMIN_TOKEN)' } satisfies ApiErrorBody, {
+        'WWW-Authenticate': 'Bearer realm="acs-admin"',
+      });
+      req.resume();
+      return;
+    }
     const allowed: string[] = [];
     for (const route of this.routes) {
       const match = route.pattern.exec(url.pathname);
@@ -120,6 +129,16 @@ export class AdminApi {
       return;
     }
     sendJson(res, 404, { error: 'not-found', message: `no route ${req.method} ${url.pathname}` });
+  }
+
+  /** Changes need the token when one is configured; compared in constant time. */
+  private authorized(req: IncomingMessage): boolean {
+    const token = this.deps.adminToken;
+    if (token === undefined) return true;
+    const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    if (!match) return false;
+    const given = createHash('sha256').update(match[1]!).digest();
+    return timingSafeEqual(given, createHash('sha256').update(token).digest());
   }
 
   private fail(res: ServerResponse, error: unknown): void {

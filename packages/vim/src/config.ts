@@ -78,6 +78,14 @@ export const VIM_SETTINGS = {
     defaultText: '<data-dir>/agent-secret',
     parse: optionalText,
   } satisfies Setting<string | undefined>,
+  adminTokenFile: {
+    flag: 'admin-token-file',
+    placeholder: 'path',
+    env: 'ACS_ADMIN_TOKEN_FILE',
+    description: 'file holding the bearer token every admin API change must carry (or give it in ACS_ADMIN_TOKEN); required when the admin API is not on loopback',
+    defaultValue: undefined,
+    parse: text as (raw: string) => string | undefined,
+  } satisfies Setting<string | undefined>,
   reportIntervalMs: {
     flag: 'report-interval-ms',
     placeholder: 'ms',

@@ -1,4 +1,4 @@
-import { createLogger, EXIT_CODES, onShutdownSignal, parseDaemonArgs, SecretError } from '@acs/daemon';
+import { createLogger, EXIT_CODES, onShutdownSignal, parseDaemonArgs, SecretError, secretFromEnvOrFile } from '@acs/daemon';
 import { heartbeatTimeoutFor, VIM_SETTINGS } from './config';
 import { loadOrCreateSecret } from './secret';
 import { startVim } from './vim';
@@ -22,10 +22,24 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   }
   log.info({ origin: secretSource.origin, path: secretSource.path }, secretSource.origin === 'generated' ? 'generated a new agent secret' : 'agent secret loaded');
 
+  let adminToken: string | undefined;
+  try {
+    adminToken = secretFromEnvOrFile(process.env['ACS_ADMIN_TOKEN'], settings.adminTokenFile)?.toString('utf8');
+  } catch (error) {
+    if (!(error instanceof SecretError)) throw error;
+    process.stderr.write(`acs-vim: admin token: ${error.message}\n`);
+    process.exit(EXIT_CODES.config);
+  }
+  if (adminToken === undefined && !isLoopback(settings.adminListen.host)) {
+    process.stderr.write(
+      `acs-vim: the admin API would listen on ${settings.adminListen.host}, beyond this machine, with no admin token: set ACS_ADMIN_TOKEN or --admin-token-file (or bind it to 127.0.0.1)\n`,
+    );
+    process.exit(EXIT_CODES.config);
+  }
   const heartbeatTimeoutMs = heartbeatTimeoutFor(settings);
   let vim;
   try {
-    vim = await startVim({ ...settings, heartbeatTimeoutMs, secret: secretSource.secret }, log);
+    vim = await startVim({ ...settings, heartbeatTimeoutMs, secret: secretSource.secret, adminToken }, log);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     log.fatal({ code: e.code, err: e.message }, e.code === 'EADDRINUSE' ? 'a port is already in use: is another acs-vim running?' : 'failed to start');
@@ -37,6 +51,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       adminListen: `${vim.adminAddress.address}:${vim.adminAddress.port}`,
       httpListen: `${vim.httpAddress.address}:${vim.httpAddress.port}`,
       balancerPolicy: settings.balancerPolicy,
+      adminChangesNeedToken: adminToken !== undefined,
       reportIntervalMs: settings.reportIntervalMs,
       heartbeatTimeoutMs,
       pingIntervalMs: settings.pingIntervalMs,
@@ -45,4 +60,8 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     'acs-vim listening',
   );
   onShutdownSignal(log, () => vim.close());
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -12,6 +12,8 @@ export interface VimOptions extends Omit<AgentServerOptions, 'listen'> {
   httpListen: HostPort;
   balancerPolicy: PolicyName;
   upstreamTimeoutMs: number;
+  /** When set, every admin API change must carry `Authorization: Bearer <token>`. */
+  adminToken?: string;
 }
 
 export interface RunningVim {
@@ -35,7 +37,7 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
     cluster,
     log.child({ part: 'tier1' }),
   );
-  const admin = new AdminApi(options.adminListen, { cluster, agents, traffic, now, log: log.child({ part: 'admin' }) });
+  const admin = new AdminApi(options.adminListen, { cluster, agents, traffic, now, adminToken: options.adminToken, log: log.child({ part: 'admin' }) });
   const agentAddress = await agents.listen();
   let adminAddress: AddressInfo;
   let httpAddress: AddressInfo;

@@ -16,6 +16,21 @@ export interface VmTrafficCounters {
   inflight: number;
   requests: number;
   errors: number;
+  /** Requests a second over the last RATE_WINDOW_S complete seconds. */
+  requestsPerSecond: number;
+}
+
+/** Seconds the request rate is averaged over. */
+const RATE_WINDOW_S = 10;
+
+interface VmTraffic {
+  inflight: number;
+  requests: number;
+  errors: number;
+  /** Requests started in each of the last seconds, a ring indexed by (second mod length). */
+  perSecond: number[];
+  /** The second `perSecond` was last written for, so stale slots can be cleared lazily. */
+  lastSecond: number;
 }
 
 /**
@@ -28,7 +43,7 @@ export class Tier1Front {
   private readonly server: Server;
   private readonly forwarder: Forwarder;
   private policy: BalancingPolicy;
-  private readonly counters = new Map<string, VmTrafficCounters>();
+  private readonly counters = new Map<string, VmTraffic>();
   private readonly plan: ForwardingPlan;
 
   constructor(
@@ -44,6 +59,9 @@ export class Tier1Front {
         const c = this.countersOf(target.id);
         c.inflight++;
         c.requests++;
+        const second = Math.floor(Date.now() / 1000);
+        this.advance(c, second);
+        c.perSecond[second % c.perSecond.length]!++;
       },
       onEnd: (target, outcome) => {
         const c = this.countersOf(target.id);
@@ -67,8 +85,21 @@ export class Tier1Front {
     if (name !== this.policy.name) this.policy = createPolicy(name);
   }
 
-  traffic(vmId: string): VmTrafficCounters {
-    return { ...this.countersOf(vmId) };
+  traffic(vmId: string, now = Date.now()): VmTrafficCounters {
+    const c = this.countersOf(vmId);
+    const second = Math.floor(now / 1000);
+    this.advance(c, second);
+    let sum = 0;
+    // The current second is still filling up: average the complete ones before it.
+    for (let s = second - RATE_WINDOW_S; s < second; s++) sum += c.perSecond[((s % c.perSecond.length) + c.perSecond.length) % c.perSecond.length]!;
+    return { inflight: c.inflight, requests: c.requests, errors: c.errors, requestsPerSecond: sum / RATE_WINDOW_S };
+  }
+
+  /** Zeroes the slots of seconds that passed with no request, up to `second`. */
+  private advance(c: VmTraffic, second: number): void {
+    const gap = Math.min(second - c.lastSecond, c.perSecond.length);
+    for (let i = 1; i <= gap; i++) c.perSecond[(c.lastSecond + i) % c.perSecond.length] = 0;
+    if (second > c.lastSecond) c.lastSecond = second;
   }
 
   async listen(): Promise<AddressInfo> {
@@ -109,10 +140,10 @@ export class Tier1Front {
     return picked && targets.get(picked.id);
   }
 
-  private countersOf(vmId: string): VmTrafficCounters {
+  private countersOf(vmId: string): VmTraffic {
     let c = this.counters.get(vmId);
     if (!c) {
-      c = { inflight: 0, requests: 0, errors: 0 };
+      c = { inflight: 0, requests: 0, errors: 0, perSecond: new Array<number>(RATE_WINDOW_S + 1).fill(0), lastSecond: Math.floor(Date.now() / 1000) };
       this.counters.set(vmId, c);
     }
     return c;

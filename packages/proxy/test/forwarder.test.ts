@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { closeHttpServer, createLogger, listenOn } from '@acs/daemon';
+import { Forwarder, type ForwardingPlan, type ForwardTarget } from '../src';
+
+const log = createLogger('test', 'silent');
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => closeHttpServer(s)));
+});
+
+async function serve(handler: Parameters<typeof createServer>[1]): Promise<number> {
+  const server = createServer(handler);
+  servers.push(server);
+  return (await listenOn(server, { host: '127.0.0.1', port: 0 })).port;
+}
+
+/** A front with one upstream, forwarding everything through a Forwarder. */
+async function frontTo(upstreamPort: number): Promise<{ port: number; forwarder: Forwarder }> {
+  const forwarder = new Forwarder({ upstreamTimeoutMs: 5000 }, log);
+  const target: ForwardTarget = { id: 'u', name: 'upstream', url: `http://127.0.0.1:${upstreamPort}` };
+  const plan: ForwardingPlan = { pick: () => undefined, onStart: () => undefined, onEnd: () => undefined };
+  const port = await serve((req, res) => {
+    Forwarder.requestId(req, res);
+    forwarder.forward(req, res, target, plan);
+  });
+  return { port, forwarder };
+}
+
+function call(port: number, headers: Record<string, string>, body?: Buffer): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: body ? 'POST' : 'GET', path: '/', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('hop-by-hop headers, and those the Connection header names, are not forwarded either way', async () => {
+  let seen: IncomingHttpHeaders = {};
+  const upstream = await serve((req, res) => {
+    seen = req.headers;
+    res.writeHead(200, { 'content-type': 'text/plain', connection: 'x-upstream-hop', 'x-upstream-hop': '1', 'keep-alive': 'timeout=5', 'x-kept': 'yes' });
+    res.end('ok');
+  });
+  const { port, forwarder } = await frontTo(upstream);
+  const reply = await call(port, {
+    connection: 'keep-alive, x-client-hop',
+    'x-client-hop': 'secret',
+    'keep-alive': 'timeout=5',
+    'proxy-authorization': 'Basic abc',
+    te: 'trailers',
+    'x-end-to-end': 'kept',
+    host: 'shop.example',
+  });
+  expect(reply.status).toBe(200);
+  for (const name of ['x-client-hop', 'keep-alive', 'proxy-authorization', 'te']) expect(seen[name]).toBeUndefined();
+  expect(seen['x-end-to-end']).toBe('kept');
+  expect(seen['x-forwarded-for']).toBe('127.0.0.1');
+  expect(seen['x-forwarded-proto']).toBe('http');
+  expect(seen['x-forwarded-host']).toBe('shop.example');
+  expect(seen['x-request-id']).toBe(reply.headers['x-request-id']);
+  expect(reply.headers['x-upstream-hop']).toBeUndefined();
+  expect(reply.headers['x-kept']).toBe('yes');
+  forwarder.close();
+});
+
+test('a request body and a response body stream through unchanged', async () => {
+  const upload = Buffer.alloc(4 * 1024 * 1024, 7);
+  const upstream = await serve((req, res) => {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    req.on('data', (c: Buffer) => {
+      bytes += c.length;
+      hash.update(c);
+    });
+    req.on('end', () => {
+      res.writeHead(200, { 'x-bytes': String(bytes), 'x-sha256': hash.digest('hex') });
+      res.end(upload); // echo a body of the same size back
+    });
+  });
+  const { port, forwarder } = await frontTo(upstream);
+  const reply = await call(port, { 'content-type': 'application/octet-stream' }, upload);
+  expect(reply.headers['x-bytes']).toBe(String(upload.length));
+  expect(reply.headers['x-sha256']).toBe(createHash('sha256').update(upload).digest('hex'));
+  expect(reply.body.equals(upload)).toBe(true);
+  forwarder.close();
+});
