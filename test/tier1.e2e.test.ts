@@ -1,6 +1,8 @@
 /**
  * Both tiers for real: acs-vim's traffic front → three acs-vmm fronts → workload containers in Docker.
  */
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import type { ContainerListResponse } from '@acs/api-types';
 import { removeAgentContainers } from './support/docker';
 import { eventually, getJson, startVimProcess, startVmmProcess, type VimProcess } from './support/lab';
@@ -74,6 +76,49 @@ test('400 requests over VMs with 1, 1 and 2 containers are all 200 and split by 
     const now = (await api('GET', '/api/v1/vms')).body['vms'] as Array<{ id: string; traffic: { requestsPerSecond: number } }>;
     return now.filter((v) => VMS.includes(v.id)).every((v) => v.traffic.requestsPerSecond > 0);
   }, 3000, 'a request rate for every VM');
+});
+
+/** Resident memory of a process, from /proc. */
+function rssBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) * 1024;
+}
+
+test('50 MiB up and 50 MiB down stream through both tiers without the VIM holding them', async () => {
+  const size = 50 * 1024 * 1024;
+  const before = rssBytes(vim.daemon.child.pid!);
+  // Upload: a streamed body, generated chunk by chunk, never held whole by this test either.
+  const chunk = Buffer.alloc(256 * 1024, 0x62);
+  const upload = await new Promise<{ status: number; body: { bytes: number } }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: vim.httpPort, method: 'POST', path: '/upload', headers: { 'content-length': size }, agent: false }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(parts).toString('utf8')) as { bytes: number } }));
+    });
+    req.on('error', reject);
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < size) {
+        sent += chunk.length;
+        if (!req.write(chunk)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      req.end();
+    };
+    pump();
+  });
+  expect(upload).toEqual({ status: 200, body: expect.objectContaining({ bytes: size }) as object });
+
+  const download = await fetch(`http://127.0.0.1:${vim.httpPort}/download?mb=50`);
+  expect(download.status).toBe(200);
+  let received = 0;
+  for await (const piece of download.body! as unknown as AsyncIterable<Uint8Array>) received += piece.length;
+  expect(received).toBe(size);
+  // Streaming, not buffering: holding either body would have grown the VIM by at least its 50 MiB.
+  // (Heap and allocator growth from passing 64 KiB chunks is measured here at ~35 MiB and not returned.)
+  expect(rssBytes(vim.daemon.child.pid!) - before).toBeLessThan(size);
 });
 
 test('a bad policy is refused with 400 naming the field; the current one stays', async () => {

@@ -88,7 +88,7 @@ export class OutlierDetector {
     entry.ejections = currentEjections(entry, now);
     // At or past the threshold but over budget, the count is kept: the next failure tries again, so the
     // backend goes out as soon as another one comes back instead of needing a fresh run of failures.
-    if (entry.failures < this.current.consecutiveFailures - 1) return false;
+    if (entry.failures < this.current.consecutiveFailures) return false;
     if (this.ejectedCount(now) >= ejectionBudget(knownBackends, this.current.maxEjectedPercent)) return false;
 
     entry.ejections++;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { burnCpu } from './burn';
@@ -31,6 +32,14 @@ export async function startWorkload(config: WorkloadConfig, host = '0.0.0.0'): P
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://workload');
     if (stopping) res.setHeader('Connection', 'close');
+    if (url.pathname === '/upload') {
+      if (req.method !== 'POST') {
+        send(res, 405, { error: 'method-not-allowed', message: 'POST a body to /upload' }, { Allow: 'POST' });
+        return;
+      }
+      receiveUpload(req, res);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, { error: 'method-not-allowed', message: 'only GET is served' }, { Allow: 'GET, HEAD' });
       return;
@@ -42,6 +51,15 @@ export async function startWorkload(config: WorkloadConfig, host = '0.0.0.0'): P
       case '/stats':
         send(res, 200, stats());
         return;
+      case '/download': {
+        const mb = url.searchParams.get('mb') ?? '';
+        if (!/^\d{1,3}$/.test(mb) || Number(mb) > MAX_DOWNLOAD_MB) {
+          send(res, 400, { error: 'bad-mb', message: `mb must be a whole number from 0 to ${MAX_DOWNLOAD_MB}` });
+          return;
+        }
+        streamBytes(res, Number(mb) * 1024 * 1024);
+        return;
+      }
       case '/':
       case '/work': {
         let ms = config.workMs;
@@ -92,6 +110,47 @@ export async function startWorkload(config: WorkloadConfig, host = '0.0.0.0'): P
       server.closeAllConnections();
     },
   };
+}
+
+/** Limits that keep the streaming endpoints (for testing large bodies through the balancers) bounded. */
+const MAX_DOWNLOAD_MB = 100;
+const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+const CHUNK = Buffer.alloc(64 * 1024, 0x61);
+
+/** Counts and hashes an uploaded body as it streams in; never holds it. */
+function receiveUpload(req: IncomingMessage, res: ServerResponse): void {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  req.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > MAX_UPLOAD_BYTES) {
+      send(res, 413, { error: 'too-large', message: `uploads are limited to ${MAX_UPLOAD_BYTES} bytes` }, { Connection: 'close' });
+      req.destroy();
+      return;
+    }
+    hash.update(chunk);
+  });
+  req.on('end', () => {
+    if (!res.headersSent) send(res, 200, { bytes, sha256: hash.digest('hex') });
+  });
+}
+
+/** Streams `total` bytes of 'a' with backpressure, so memory stays flat whatever the size. */
+function streamBytes(res: ServerResponse, total: number): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
+  let left = total;
+  const pump = (): void => {
+    while (left > 0) {
+      const piece = left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left);
+      left -= piece.length;
+      if (!res.write(piece)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  pump();
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
