@@ -23,7 +23,7 @@ async function put(token?: string): Promise<{ status: number; body: Record<strin
 test('reads need no token', async () => {
   const res = await fetch(`${vim.api}/api/v1/balancer`);
   expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ policy: 'p2c' });
+  expect(await res.json()).toMatchObject({ policy: 'p2c', consecutiveFailures: 5, ejected: [] });
 });
 
 test('a change without the token, or with a wrong one, is refused with 401 and changes nothing', async () => {
@@ -33,7 +33,7 @@ test('a change without the token, or with a wrong one, is refused with 401 and c
     expect(reply.body['error']).toBe('unauthorized');
     expect(reply.auth).toMatch(/^Bearer/);
   }
-  expect(await (await fetch(`${vim.api}/api/v1/balancer`)).json()).toEqual({ policy: 'p2c' });
+  expect(await (await fetch(`${vim.api}/api/v1/balancer`)).json()).toMatchObject({ policy: 'p2c' });
 });
 
 test('the CLI: set fails clearly without the token and works with ACS_ADMIN_TOKEN; get shows the result', async () => {
@@ -45,9 +45,15 @@ test('the CLI: set fails clearly without the token and works with ACS_ADMIN_TOKE
   expect(malformed.stderr).toMatch(/expected key=value/);
   const ok = await runCli(BIN.acs, ['balancer', 'set', 'policy=least-connections'], { ACS_API: vim.api, ACS_ADMIN_TOKEN: TOKEN });
   expect(ok.code).toBe(0);
-  expect(ok.stdout.trim()).toBe('policy=least-connections');
+  expect(ok.stdout).toMatch(/^policy=least-connections$/m);
   const shown = await runCli(BIN.acs, ['balancer'], { ACS_API: vim.api });
-  expect(shown.stdout.trim()).toBe('policy=least-connections');
+  expect(shown.stdout).toMatch(/^policy=least-connections$/m);
+  expect(shown.stdout).toMatch(/^consecutiveFailures=5$/m);
+  expect(shown.stdout).toMatch(/^ejected: none$/m);
+  const bad = await runCli(BIN.acs, ['balancer', 'set', 'consecutiveFailures=0', 'bogus=1'], { ACS_API: vim.api, ACS_ADMIN_TOKEN: TOKEN });
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toMatch(/consecutiveFailures: a whole number from 1 to 1000/);
+  expect(bad.stderr).toMatch(/unknown field "bogus"/);
 });
 
 test('acs-vim refuses to expose the admin API beyond loopback without a token', async () => {

@@ -42,9 +42,19 @@ export interface VmView {
   traffic: { inflight: number; requests: number; errors: number; requestsPerSecond: number };
 }
 
-/** `GET/PUT /api/v1/balancer`: tier-1 settings. */
+/** `GET/PUT /api/v1/balancer`: tier-1 settings, and the VMs ejected right now. */
 export interface BalancerSettings {
   policy: string;
+  upstreamTimeoutMs: number;
+  slowStartMs: number;
+  /** Consecutive failures (connect error, timeout, 5xx) that eject a VM from the pool. */
+  consecutiveFailures: number;
+  /** First ejection; doubles on each further ejection of the same VM, up to maxEjectionMs. */
+  baseEjectionMs: number;
+  maxEjectionMs: number;
+  /** At most this share of the VMs is ejected at once (one always stays). */
+  maxEjectedPercent: number;
+  ejected: Array<{ vm: string; forMs: number; ejections: number }>;
 }
 
 export interface VmListResponse {

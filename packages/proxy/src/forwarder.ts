@@ -97,6 +97,15 @@ export class Forwarder {
     });
   }
 
+  /** Applies to attempts started from now on. */
+  setUpstreamTimeout(ms: number): void {
+    this.options.upstreamTimeoutMs = ms;
+  }
+
+  get upstreamTimeoutMs(): number {
+    return this.options.upstreamTimeoutMs;
+  }
+
   close(): void {
     this.proxy.close();
     this.proxy.removeAllListeners();

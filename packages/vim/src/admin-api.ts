@@ -8,7 +8,7 @@ import type { ClusterState, VmRecord } from './cluster-state';
 import { ContainerCommands, DEFAULT_DRAIN_TIMEOUT_MS, specFromBody } from './container-commands';
 import { HttpError, readJsonBody, sendJson } from './http-util';
 import type { Tier1Front } from './traffic/tier1-front';
-import { isPolicyName, POLICY_NAMES } from '@acs/balancing';
+import { balancerChangeFromBody } from './balancer-settings';
 
 export interface AdminApiDeps {
   cluster: ClusterState;
@@ -48,16 +48,17 @@ export class AdminApi {
       deps.agents.reportStats.resetLag();
       sendJson(res, 200, { status: 'ok' });
     });
-    this.route('GET', '/api/v1/balancer', (_req, res) => sendJson(res, 200, { policy: deps.traffic.policyName } satisfies BalancerSettings));
+    this.route('GET', '/api/v1/balancer', (_req, res) => sendJson(res, 200, this.balancerView()));
     this.route('PUT', '/api/v1/balancer', async (req, res) => {
-      const body = await readJsonBody(req);
-      const unknown = Object.keys(body).filter((k) => k !== 'policy');
-      if (unknown.length > 0) throw new HttpError(400, 'unknown-field', `unknown field(s) ${unknown.join(', ')}; known: policy`);
-      const policy = body['policy'];
-      if (typeof policy !== 'string' || !isPolicyName(policy)) throw new HttpError(400, 'invalid-policy', `policy: one of ${POLICY_NAMES.join(', ')}`);
-      deps.traffic.setPolicy(policy);
-      deps.log.info({ policy }, 'tier-1 balancing policy changed');
-      sendJson(res, 200, { policy: deps.traffic.policyName } satisfies BalancerSettings);
+      const change = balancerChangeFromBody(await readJsonBody(req));
+      try {
+        deps.traffic.updateSettings(change);
+      } catch (error) {
+        if (error instanceof RangeError) throw new HttpError(400, 'invalid-setting', error.message);
+        throw error;
+      }
+      deps.log.info({ change }, 'tier-1 balancer settings changed');
+      sendJson(res, 200, this.balancerView());
     });
     this.route('GET', '/api/v1/containers', (_req, res, _params, url) => {
       const vmFilter = url.searchParams.get('vm');
@@ -129,6 +130,14 @@ export class AdminApi {
       return;
     }
     sendJson(res, 404, { error: 'not-found', message: `no route ${req.method} ${url.pathname}` });
+  }
+
+  private balancerView(): BalancerSettings {
+    const now = this.deps.now();
+    return {
+      ...this.deps.traffic.settings,
+      ejected: this.deps.traffic.ejected().map((e) => ({ vm: e.id, forMs: Math.max(0, e.until - now), ejections: e.ejections })),
+    };
   }
 
   /** Changes need the token when one is configured; compared in constant time. */

@@ -5,6 +5,7 @@ import {
   DEFAULT_BALANCER_POLICY,
   DEFAULT_HTTP_LISTEN,
   DEFAULT_UPSTREAM_TIMEOUT_MS,
+  DEFAULT_SLOW_START_MS,
   DEFAULT_AGENT_LISTEN,
   DEFAULT_DATA_DIR,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
@@ -60,6 +61,14 @@ export const VIM_SETTINGS = {
     description: 'a VM front that sends no response within this long: 504',
     defaultValue: DEFAULT_UPSTREAM_TIMEOUT_MS,
     parse: integer(1, 3_600_000),
+  } satisfies Setting<number>,
+  slowStartMs: {
+    flag: 'slow-start-ms',
+    placeholder: 'ms',
+    env: 'ACS_SLOW_START_MS',
+    description: "a VM joining the pool gets a share growing to its full weight over this long (0: off)",
+    defaultValue: DEFAULT_SLOW_START_MS,
+    parse: integer(0, 3_600_000),
   } satisfies Setting<number>,
   dataDir: {
     flag: 'data-dir',

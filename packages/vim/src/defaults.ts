@@ -4,6 +4,8 @@ export const DEFAULT_ADMIN_LISTEN = '127.0.0.1:9090';
 export const DEFAULT_HTTP_LISTEN = '127.0.0.1:8080';
 export const DEFAULT_BALANCER_POLICY = 'p2c';
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 60_000;
+/** A VM joining the pool gets a growing share over this long, not a full one at once. */
+export const DEFAULT_SLOW_START_MS = 10_000;
 export const DEFAULT_DATA_DIR = './.acs';
 export const DEFAULT_REPORT_INTERVAL_MS = 1000;
 /** Three missed reports. */

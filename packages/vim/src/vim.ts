@@ -3,6 +3,7 @@ import type { HostPort, Logger } from '@acs/daemon';
 import { AdminApi } from './admin-api';
 import type { PolicyName } from '@acs/balancing';
 import { AgentServer, type AgentServerOptions } from './agent-server';
+import { DEFAULT_SLOW_START_MS } from './defaults';
 import { Tier1Front } from './traffic/tier1-front';
 import { ClusterState } from './cluster-state';
 
@@ -12,6 +13,8 @@ export interface VimOptions extends Omit<AgentServerOptions, 'listen'> {
   httpListen: HostPort;
   balancerPolicy: PolicyName;
   upstreamTimeoutMs: number;
+  /** @default DEFAULT_SLOW_START_MS */
+  slowStartMs?: number;
   /** When set, every admin API change must carry `Authorization: Bearer <token>`. */
   adminToken?: string;
 }
@@ -33,7 +36,7 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
   cluster.on('vmDown', (vm, reason) => log.warn({ agentId: vm.id, peer: vm.address, reason }, 'vm down'));
   const agents = new AgentServer({ ...options, listen: options.agentListen, now }, cluster, log.child({ part: 'agents' }));
   const traffic = new Tier1Front(
-    { listen: options.httpListen, policy: options.balancerPolicy, upstreamTimeoutMs: options.upstreamTimeoutMs },
+    { listen: options.httpListen, policy: options.balancerPolicy, upstreamTimeoutMs: options.upstreamTimeoutMs, slowStartMs: options.slowStartMs ?? DEFAULT_SLOW_START_MS, now },
     cluster,
     log.child({ part: 'tier1' }),
   );

@@ -4,7 +4,16 @@ import { UsageError } from '../errors';
 
 export async function balancerGetCommand(client: AdminClient, options: { json?: boolean }, out: (text: string) => void): Promise<void> {
   const settings = await client.get<BalancerSettings>('/api/v1/balancer');
-  out(options.json ? JSON.stringify(settings, null, 2) : Object.entries(settings).map(([k, v]) => `${k}=${String(v)}`).join('\n'));
+  out(options.json ? JSON.stringify(settings, null, 2) : render(settings));
+}
+
+/** One `key=value` a line, as `acs balancer set` takes them, then who is ejected. */
+function render(settings: BalancerSettings): string {
+  const { ejected, ...knobs } = settings;
+  const lines = Object.entries(knobs).map(([k, v]) => `${k}=${String(v)}`);
+  const who = ejected.map((e) => `${e.vm} (back in ${Math.ceil(e.forMs / 1000)} s, ejection ${e.ejections})`);
+  lines.push(`ejected: ${who.length > 0 ? who.join(', ') : 'none'}`);
+  return lines.join('\n');
 }
 
 /** `acs balancer set policy=p2c`: each pair becomes a field of the PUT body; the VIM validates. */
@@ -16,6 +25,5 @@ export async function balancerSetCommand(client: AdminClient, pairs: string[], o
     const raw = match[2]!;
     body[match[1]!] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw === 'true' || raw === 'false' ? raw === 'true' : raw;
   }
-  const settings = await client.put<BalancerSettings>('/api/v1/balancer', body);
-  out(Object.entries(settings).map(([k, v]) => `${k}=${String(v)}`).join('\n'));
+  out(render(await client.put<BalancerSettings>('/api/v1/balancer', body)));
 }

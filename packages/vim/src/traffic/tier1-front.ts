@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPolicy, type Backend, type BalancingPolicy, type PolicyName } from '@acs/balancing';
+import { createPolicy, OutlierDetector, slowStartWeight, type Backend, type BalancingPolicy, type OutlierSettings, type PolicyName } from '@acs/balancing';
 import { type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
 import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
 import type { ClusterState } from '../cluster-state';
@@ -9,6 +9,17 @@ export interface Tier1Options {
   listen: HostPort;
   policy: PolicyName;
   upstreamTimeoutMs: number;
+  /** A newly ready VM's share ramps up over this long; 0 turns slow start off. */
+  slowStartMs: number;
+  outlier?: Partial<OutlierSettings>;
+  now?: () => number;
+}
+
+/** The knobs `GET/PUT /api/v1/balancer` shows and changes. */
+export interface Tier1Settings extends OutlierSettings {
+  policy: PolicyName;
+  upstreamTimeoutMs: number;
+  slowStartMs: number;
 }
 
 /** What tier 1 has counted for one VM since the VIM started. */
@@ -45,6 +56,11 @@ export class Tier1Front {
   private policy: BalancingPolicy;
   private readonly counters = new Map<string, VmTraffic>();
   private readonly plan: ForwardingPlan;
+  private readonly outliers: OutlierDetector;
+  /** When each VM last joined the pool (ready with a ready container), for slow start. */
+  private readonly readySince = new Map<string, number>();
+  private slowStartMs: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly options: Tier1Options,
@@ -52,6 +68,9 @@ export class Tier1Front {
     log: Logger,
   ) {
     this.policy = createPolicy(options.policy);
+    this.now = options.now ?? Date.now;
+    this.slowStartMs = options.slowStartMs;
+    this.outliers = new OutlierDetector(options.outlier);
     this.forwarder = new Forwarder({ upstreamTimeoutMs: options.upstreamTimeoutMs }, log);
     this.plan = {
       pick: (tried) => this.pick(tried, undefined),
@@ -66,8 +85,12 @@ export class Tier1Front {
       onEnd: (target, outcome) => {
         const c = this.countersOf(target.id);
         c.inflight = Math.max(0, c.inflight - 1);
-        if (outcome.failure !== 'none' && outcome.failure !== 'client-gone') c.errors++;
-        else if (outcome.status !== undefined && outcome.status >= 500) c.errors++;
+        if (outcome.failure === 'client-gone') return; // says nothing about the VM
+        const failed = outcome.failure !== 'none' || (outcome.status !== undefined && outcome.status >= 500);
+        if (failed) c.errors++;
+        if (this.outliers.record(target.id, failed ? 'failure' : 'success', this.now(), this.readySince.size)) {
+          log.warn({ vm: target.id, ejected: this.outliers.ejected(this.now()).find((e) => e.id === target.id) }, 'VM ejected from the pool after consecutive failures');
+        }
       },
     };
     this.server = createServer((req, res) => this.onRequest(req, res));
@@ -76,13 +99,25 @@ export class Tier1Front {
     this.server.keepAliveTimeout = 65_000;
   }
 
-  get policyName(): PolicyName {
-    return this.policy.name;
+  get settings(): Tier1Settings {
+    return { policy: this.policy.name, upstreamTimeoutMs: this.forwarder.upstreamTimeoutMs, slowStartMs: this.slowStartMs, ...this.outliers.settings };
   }
 
-  /** Switches the policy for requests from now on; requests in flight are not touched. */
-  setPolicy(name: PolicyName): void {
-    if (name !== this.policy.name) this.policy = createPolicy(name);
+  /**
+   * Changes settings for requests from now on; requests in flight keep what they started with.
+   * @throws RangeError naming the field when an outlier setting is out of range (nothing is changed then).
+   */
+  updateSettings(change: Partial<Tier1Settings>): void {
+    const { policy, upstreamTimeoutMs, slowStartMs, ...outlier } = change;
+    this.outliers.updateSettings(outlier);
+    if (policy !== undefined && policy !== this.policy.name) this.policy = createPolicy(policy);
+    if (upstreamTimeoutMs !== undefined) this.forwarder.setUpstreamTimeout(upstreamTimeoutMs);
+    if (slowStartMs !== undefined) this.slowStartMs = slowStartMs;
+  }
+
+  /** VMs out of the pool for failing, and until when. */
+  ejected(): Array<{ id: string; until: number; ejections: number }> {
+    return this.outliers.ejected(this.now());
   }
 
   traffic(vmId: string, now = Date.now()): VmTrafficCounters {
@@ -126,15 +161,28 @@ export class Tier1Front {
   private pick(tried: ReadonlySet<string>, clientKey: string | undefined): ForwardTarget | undefined {
     const candidates: Backend[] = [];
     const targets = new Map<string, ForwardTarget>();
+    const now = this.now();
+    const inPool = new Set<string>();
     for (const vm of this.cluster.list()) {
-      if (vm.status !== 'ready' || vm.front === null || tried.has(vm.id)) continue;
+      if (vm.status !== 'ready' || vm.front === null) continue;
       let ready = 0;
       for (const c of vm.containers) if (c.ready && !c.draining) ready++;
       if (ready === 0) continue;
-      candidates.push({ id: vm.id, inflight: this.countersOf(vm.id).inflight, weight: ready, cpuPct: vm.host?.cpuPct });
+      inPool.add(vm.id);
+      if (!this.readySince.has(vm.id)) this.readySince.set(vm.id, now);
+      if (tried.has(vm.id) || this.outliers.isEjected(vm.id, now)) continue;
+      const weight = slowStartWeight(ready, this.readySince.get(vm.id)!, now, this.slowStartMs);
+      candidates.push({ id: vm.id, inflight: this.countersOf(vm.id).inflight, weight, cpuPct: vm.host?.cpuPct });
       // The front's host as the agent announced it; a wildcard bind means "this machine".
       const host = vm.front.host === '0.0.0.0' || vm.front.host === '::' ? '127.0.0.1' : vm.front.host;
       targets.set(vm.id, { id: vm.id, name: `VM ${vm.id}`, url: `http://${host.includes(':') ? `[${host}]` : host}:${vm.front.port}` });
+    }
+    // A VM that left the pool starts its slow start afresh, and with a clean record, when it returns.
+    for (const id of this.readySince.keys()) {
+      if (!inPool.has(id)) {
+        this.readySince.delete(id);
+        this.outliers.forget(id);
+      }
     }
     const picked = this.policy.pick(candidates, { random: Math.random, clientKey });
     return picked && targets.get(picked.id);
