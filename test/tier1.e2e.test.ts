@@ -132,7 +132,18 @@ test('a bad policy is refused with 400 naming the field; the current one stays',
 
 test('an agent SIGKILLed stops receiving requests at once; every request still succeeds', async () => {
   expect((await api('PUT', '/api/v1/balancer', { policy: 'p2c' })).status).toBe(200);
+  // Requests in flight on the doomed VM when its agent (and so its front) dies: idempotent, so they are
+  // retried on another VM. Round robin across all three sends a third of these to it.
+  expect((await api('PUT', '/api/v1/balancer', { policy: 'round-robin' })).status).toBe(200);
+  const inFlight = Array.from({ length: 9 }, () => fetch(`http://127.0.0.1:${vim.httpPort}/work?ms=400`).then(async (r) => {
+    await r.arrayBuffer();
+    return { status: r.status, by: r.headers.get('x-served-by') ?? '' };
+  }));
+  await new Promise((r) => setTimeout(r, 150));
   await agents.get(VMS[2]!)!.kill('SIGKILL');
+  const outcomes = await Promise.all(inFlight);
+  expect(outcomes.map((o) => o.status)).toEqual(Array<number>(9).fill(200));
+  expect(outcomes.some((o) => o.by.startsWith(VMS[2]!))).toBe(false);
   await eventually(async () => {
     const vms = (await api('GET', '/api/v1/vms')).body['vms'] as Array<{ id: string; status: string }>;
     return vms.find((v) => v.id === VMS[2])?.status === 'down';
