@@ -39,7 +39,7 @@ export interface VmView {
   host: HostUsageView | null;
   containers: ContainerView[];
   /** What tier 1 counted for this VM since the VIM started. */
-  traffic: { inflight: number; requests: number; errors: number; requestsPerSecond: number };
+  traffic: { inflight: number; requests: number; errors: number; requestsPerSecond: number; latencyMs: { p50: number; p99: number; count: number } };
 }
 
 /** `GET/PUT /api/v1/balancer`: tier-1 settings, and the VMs ejected right now. */

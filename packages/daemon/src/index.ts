@@ -6,3 +6,4 @@ export * from './daemon-command';
 export * from './shutdown';
 export * from './secret';
 export * from './listen';
+export * from './histogram';

@@ -61,6 +61,10 @@ test('a VM answering 5xx is ejected after N consecutive failures; the rest of th
   expect(front.traffic('bad').requests).toBe(3);
   expect(front.traffic('bad').errors).toBe(3);
   expect(front.ejected().map((e) => e.id)).toEqual(['bad']);
+  // Latency is kept for successful requests only: 17 through 'good', none through 'bad'.
+  expect(front.traffic('good').latencyMs.count).toBe(17);
+  expect(front.traffic('good').latencyMs.p99).toBeGreaterThan(0);
+  expect(front.traffic('bad').latencyMs.count).toBe(0);
 });
 
 test('never more than the allowed share is ejected: with two VMs failing, one stays in the pool', async () => {

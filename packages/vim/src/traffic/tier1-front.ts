@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPolicy, OutlierDetector, slowStartWeight, type Backend, type BalancingPolicy, type OutlierSettings, type PolicyName } from '@acs/balancing';
-import { type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
+import { Histogram, type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
 import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
 import type { ClusterState } from '../cluster-state';
 
@@ -29,6 +29,8 @@ export interface VmTrafficCounters {
   errors: number;
   /** Requests a second over the last RATE_WINDOW_S complete seconds. */
   requestsPerSecond: number;
+  /** Time to a complete response through this VM, successful requests only. */
+  latencyMs: { p50: number; p99: number; count: number };
 }
 
 /** Seconds the request rate is averaged over. */
@@ -42,6 +44,7 @@ interface VmTraffic {
   perSecond: number[];
   /** The second `perSecond` was last written for, so stale slots can be cleared lazily. */
   lastSecond: number;
+  latency: Histogram;
 }
 
 /**
@@ -88,6 +91,7 @@ export class Tier1Front {
         if (outcome.failure === 'client-gone') return; // says nothing about the VM
         const failed = outcome.failure !== 'none' || (outcome.status !== undefined && outcome.status >= 500);
         if (failed) c.errors++;
+        else c.latency.record(outcome.durationMs);
         if (this.outliers.record(target.id, failed ? 'failure' : 'success', this.now(), this.readySince.size)) {
           log.warn({ vm: target.id, ejected: this.outliers.ejected(this.now()).find((e) => e.id === target.id) }, 'VM ejected from the pool after consecutive failures');
         }
@@ -127,7 +131,8 @@ export class Tier1Front {
     let sum = 0;
     // The current second is still filling up: average the complete ones before it.
     for (let s = second - RATE_WINDOW_S; s < second; s++) sum += c.perSecond[((s % c.perSecond.length) + c.perSecond.length) % c.perSecond.length]!;
-    return { inflight: c.inflight, requests: c.requests, errors: c.errors, requestsPerSecond: sum / RATE_WINDOW_S };
+    const { p50, p99, count } = c.latency.snapshot();
+    return { inflight: c.inflight, requests: c.requests, errors: c.errors, requestsPerSecond: sum / RATE_WINDOW_S, latencyMs: { p50, p99, count } };
   }
 
   /** Zeroes the slots of seconds that passed with no request, up to `second`. */
@@ -191,7 +196,7 @@ export class Tier1Front {
   private countersOf(vmId: string): VmTraffic {
     let c = this.counters.get(vmId);
     if (!c) {
-      c = { inflight: 0, requests: 0, errors: 0, perSecond: new Array<number>(RATE_WINDOW_S + 1).fill(0), lastSecond: Math.floor(Date.now() / 1000) };
+      c = { inflight: 0, requests: 0, errors: 0, perSecond: new Array<number>(RATE_WINDOW_S + 1).fill(0), lastSecond: Math.floor(Date.now() / 1000), latency: new Histogram() };
       this.counters.set(vmId, c);
     }
     return c;
