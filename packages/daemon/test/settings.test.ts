@@ -255,7 +255,7 @@ describe('parsers', () => {
     ['localhost:0', { host: 'localhost', port: 0 }],
     ['0.0.0.0:65535', { host: '0.0.0.0', port: 65535 }],
     ['vim.example.com:7070', { host: 'vim.example.com', port: 7070 }],
-    [' 10.0.0.1:9090 ', { host: '10.0.0.1', port: 9090 }],
+    [' 192.0.2.1:9090 ', { host: '192.0.2.1', port: 9090 }],
   ])('hostPort(%j)', (raw, expected) => {
     expect(hostPort(raw)).toEqual(expected);
   });

@@ -29,7 +29,7 @@ export const hello: HelloMessage = {
   hostname: 'vm-01.example.internal',
   agentVersion: '0.1.0',
   capacity: { maxContainers: 8, cpus: 2.5, memoryBytes: 4 * 1024 ** 3 },
-  front: { host: '10.0.0.7', port: 8080 },
+  front: { host: '192.0.2.7', port: 8080 },
   proof: PROOF,
 };
 
