@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import type { BalancerSettings, ContainerListResponse, ContainerStartResponse, ContainerView, VmListResponse, VmView } from '@acs/api-types';
 import { getJson, startVimProcess, startVmmProcess, type VimProcess } from '../test/support/lab';
 import { ProcessGroup, type Daemon } from '../test/support/processes';
+import { runWrk, wrkArgs, wrkVersion, type WrkResult } from './support/wrk';
 
 if (process.argv.length > 2) {
   console.error('usage: npm run bench:proxy (no options: every figure uses the same fixed wrk settings)');
@@ -52,12 +53,6 @@ const AGENT_ID = `bench-px-${process.pid}`;
 const NAME = 'bench:proxy';
 
 // ---- wrk and nginx: there, or installed from Debian when we are root ----
-
-function wrkVersion(): string | undefined {
-  const result = spawnSync('wrk', ['-v'], { encoding: 'utf8', timeout: 10_000 });
-  if (result.error) return undefined;
-  return /wrk\s+\S+/.exec(`${result.stdout}${result.stderr}`)?.[0] ?? 'wrk';
-}
 
 /** The nginx binary (root's PATH has /usr/sbin, a user's often not) and its version line. */
 function findNginx(): { bin: string; version: string } | undefined {
@@ -414,85 +409,6 @@ function cpuSeconds(pids: number[]): number {
 
 // ---- wrk ----
 
-interface WrkResult {
-  requests: number;
-  seconds: number;
-  non2xx: number;
-  socketErrors: number;
-  /** Successful (2xx/3xx) responses a second; wrk's own Requests/sec also counts error answers. */
-  okPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-}
-
-function durationMs(text: string): number {
-  const match = /^([\d.]+)(us|ms|s|m|h)$/.exec(text);
-  if (!match) throw new Error(`cannot read wrk duration "${text}"`);
-  const scale = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'us' | 'ms' | 's' | 'm' | 'h'];
-  return Number(match[1]) * scale;
-}
-
-function parseWrk(output: string): WrkResult {
-  const need = (re: RegExp, what: string): RegExpExecArray => {
-    const match = re.exec(output);
-    if (!match) throw new Error(`wrk output has no ${what}:\n${output}`);
-    return match;
-  };
-  const total = need(/(\d+) requests in ([\d.]+\w+)/, 'request count');
-  const requests = Number(total[1]);
-  const seconds = durationMs(total[2]!) / 1000;
-  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
-  const socketErrors = socket ? socket.slice(1, 5).reduce((sum, n) => sum + Number(n), 0) : 0;
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0);
-  return {
-    requests,
-    seconds,
-    non2xx,
-    socketErrors,
-    okPerSecond: (requests - non2xx) / seconds,
-    p50Ms: durationMs(need(/^\s*50%\s+(\S+)/m, '50% latency')[1]!),
-    p99Ms: durationMs(need(/^\s*99%\s+(\S+)/m, '99% latency')[1]!),
-  };
-}
-
-function wrkArgs(connections: number, seconds: number, url: string): string[] {
-  return ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', WRK_TIMEOUT, url];
-}
-
-function runWrk(url: string, connections: number, seconds: number): Promise<WrkResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('wrk', wrkArgs(connections, seconds, url), { stdio: ['ignore', 'pipe', 'pipe'] });
-    wrkChildren.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`wrk against ${url} did not finish within ${seconds + 20} s`));
-    }, (seconds + 20) * 1000);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      wrkChildren.splice(wrkChildren.indexOf(child), 1);
-      if (code !== 0) {
-        reject(new Error(`wrk against ${url} exited with ${code ?? signal}: ${stderr}${stdout}`));
-        return;
-      }
-      try {
-        resolve(parseWrk(stdout));
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-  });
-}
-
-// ---- figures ----
-
 function fmtMs(n: number): string {
   return n < 10 ? `${n.toFixed(2)} ms` : n < 100 ? `${n.toFixed(1)} ms` : `${Math.round(n)} ms`;
 }
@@ -553,7 +469,7 @@ async function main(): Promise<void> {
     const pids = pidsOf();
     const before = { vim: cpuSeconds(pids.vim), vmm: cpuSeconds(pids.vmm), nginx: cpuSeconds(pids.nginx) };
     const startedAt = Date.now();
-    const result = await runWrk(url, connections, seconds);
+    const result = await runWrk(url, { connections, seconds, timeout: WRK_TIMEOUT }, wrkChildren);
     const wall = (Date.now() - startedAt) / 1000;
     const pct = (now: number, then: number): number => (100 * (now - then)) / wall;
     const cpuPct = { vim: pct(cpuSeconds(pids.vim), before.vim), vmm: pct(cpuSeconds(pids.vmm), before.vmm), nginx: pct(cpuSeconds(pids.nginx), before.nginx) };
@@ -567,8 +483,8 @@ async function main(): Promise<void> {
 
   // Warms up the JIT in both fronts, the container and nginx; not reported.
   console.log(`warm-up: ${WARMUP_SECONDS} s through both tiers and ${WARMUP_SECONDS} s through nginx, not counted`);
-  await runWrk(`${tier1}${ZERO.path}`, ZERO.connections, WARMUP_SECONDS);
-  await runWrk(`${viaNginx}${ZERO.path}`, ZERO.connections, WARMUP_SECONDS);
+  await runWrk(`${tier1}${ZERO.path}`, { connections: ZERO.connections, seconds: WARMUP_SECONDS, timeout: WRK_TIMEOUT }, wrkChildren);
+  await runWrk(`${viaNginx}${ZERO.path}`, { connections: ZERO.connections, seconds: WARMUP_SECONDS, timeout: WRK_TIMEOUT }, wrkChildren);
 
   const measured: Measured[] = [];
   measured.push(await measure('a', 'direct to the container', `${direct}${ZERO.path}`, ZERO.connections, ZERO.seconds));
@@ -580,7 +496,7 @@ async function main(): Promise<void> {
   const second = await startReadyContainer(vim, vmm);
   await expectOk(`http://127.0.0.1:${second.hostPort}${ZERO.path}`);
   console.log(`(e) second container ${second.name} on 127.0.0.1:${second.hostPort}; warm-up ${WARMUP_SECONDS} s of ${WORK.path} through both tiers, not counted`);
-  await runWrk(`${tier1}${WORK.path}`, WORK.connections, WARMUP_SECONDS);
+  await runWrk(`${tier1}${WORK.path}`, { connections: WORK.connections, seconds: WARMUP_SECONDS, timeout: WRK_TIMEOUT }, wrkChildren);
   // Both containers have to be in the VMM's report before and after for the per-container split.
   await sleep(1500);
   const countsBefore = await listContainers(vim);
@@ -634,7 +550,7 @@ async function main(): Promise<void> {
   console.log(`  acs-vim ${vim.daemon.child.spawnargs.slice(2).join(' ')}`);
   console.log(`  acs-vmm ${vmm.child.spawnargs.slice(2).join(' ')}`);
   console.log(`  POST ${vim.api}/api/v1/vms/${AGENT_ID}/containers {"workMs":0}   (twice for (e))`);
-  for (const m of measured) console.log(`  (${m.key}) wrk ${wrkArgs(m.connections, m.seconds, m.url).join(' ')}`);
+  for (const m of measured) console.log(`  (${m.key}) wrk ${wrkArgs(m.url, { connections: m.connections, seconds: m.seconds, timeout: WRK_TIMEOUT }).join(' ')}`);
   console.log(`  warm-ups: the same with -d${WARMUP_SECONDS}s, through ${tier1} and ${viaNginx} (and ${tier1}${WORK.path} -c${WORK.connections} before (e))`);
   console.log(`  nginx: ${TOOLS.nginx.bin} ${nginxArgs().map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`);
   console.log(`  ${join(nginxDir, 'nginx.conf')}:`);

@@ -15,7 +15,7 @@
  * every container its agents start (label acs.vmm=<this run's agent ids>) is removed on the way out,
  * pass, fail, time limit or Ctrl-C.
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import type { ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
 import { getJson, startVimProcess, startVmmProcess, type VimProcess } from '../test/support/lab';
 import { ProcessGroup, type Daemon } from '../test/support/processes';
+import { runWrk, wrkVersion, type WrkResult } from './support/wrk';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '32' } } });
 const SECONDS = Number(values.seconds);
@@ -46,12 +47,6 @@ const agentIdOf = (key: string): string => `bench-t2-${process.pid}-${key}`;
 const AGENT_IDS = CONFIGS.map((c) => agentIdOf(c.key));
 
 // ---- wrk: there, or installed from Debian when we are root ----
-
-function wrkVersion(): string | undefined {
-  const result = spawnSync('wrk', ['-v'], { encoding: 'utf8', timeout: 10_000 });
-  if (result.error) return undefined;
-  return /wrk\s+\S+/.exec(`${result.stdout}${result.stderr}`)?.[0] ?? 'wrk';
-}
 
 function ensureWrk(): string {
   const present = wrkVersion();
@@ -205,80 +200,6 @@ async function expectOk(url: string): Promise<void> {
 
 // ---- wrk ----
 
-interface WrkResult {
-  requests: number;
-  seconds: number;
-  non2xx: number;
-  socketErrors: number;
-  /** Successful (2xx/3xx) responses a second; wrk's own Requests/sec also counts error answers. */
-  okPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-}
-
-function durationMs(text: string): number {
-  const match = /^([\d.]+)(us|ms|s|m|h)$/.exec(text);
-  if (!match) throw new Error(`cannot read wrk duration "${text}"`);
-  const scale = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'us' | 'ms' | 's' | 'm' | 'h'];
-  return Number(match[1]) * scale;
-}
-
-function parseWrk(output: string): WrkResult {
-  const need = (re: RegExp, what: string): RegExpExecArray => {
-    const match = re.exec(output);
-    if (!match) throw new Error(`wrk output has no ${what}:\n${output}`);
-    return match;
-  };
-  const total = need(/(\d+) requests in ([\d.]+\w+)/, 'request count');
-  const requests = Number(total[1]);
-  const seconds = durationMs(total[2]!) / 1000;
-  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
-  const socketErrors = socket ? socket.slice(1, 5).reduce((sum, n) => sum + Number(n), 0) : 0;
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0);
-  return {
-    requests,
-    seconds,
-    non2xx,
-    socketErrors,
-    okPerSecond: (requests - non2xx) / seconds,
-    p50Ms: durationMs(need(/^\s*50%\s+(\S+)/m, '50% latency')[1]!),
-    p99Ms: durationMs(need(/^\s*99%\s+(\S+)/m, '99% latency')[1]!),
-  };
-}
-
-function runWrk(url: string, seconds: number): Promise<WrkResult> {
-  return new Promise((resolve, reject) => {
-    // --timeout 10s: a queued request that waits a second or two is a latency to measure, not an error.
-    const child = spawn('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '--timeout', '10s', url], { stdio: ['ignore', 'pipe', 'pipe'] });
-    wrkChildren.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`wrk against ${url} did not finish within ${seconds + 20} s`));
-    }, (seconds + 20) * 1000);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      wrkChildren.splice(wrkChildren.indexOf(child), 1);
-      if (code !== 0) {
-        reject(new Error(`wrk against ${url} exited with ${code ?? signal}: ${stderr}${stdout}`));
-        return;
-      }
-      try {
-        resolve(parseWrk(stdout));
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-  });
-}
-
 // ---- figures ----
 
 function fmtMs(n: number): string {
@@ -313,12 +234,12 @@ async function measureConfig(vim: VimProcess, config: (typeof CONFIGS)[number]):
   console.log(`[${config.label}] agent ${agentId} (${[...VMM_ARGS, ...config.args].join(' ')}): front ${front}, container ${container.name} on ${direct}`);
 
   // Warms up the JIT in the front and the container; not reported.
-  await runWrk(`${front}/work?ms=0`, WARMUP_SECONDS);
+  await runWrk(`${front}/work?ms=0`, { connections: CONNECTIONS, seconds: WARMUP_SECONDS }, wrkChildren);
   const measured: Measured[] = [];
   for (const workMs of WORKS_MS) {
     for (const [target, base] of [['direct', direct], ['front', front]] as const) {
       assertUp(vim.daemon, vmm);
-      const result = await runWrk(`${base}/work?ms=${workMs}`, SECONDS);
+      const result = await runWrk(`${base}/work?ms=${workMs}`, { connections: CONNECTIONS, seconds: SECONDS }, wrkChildren);
       measured.push({ config: config.label, target, workMs, result });
       console.log(`  ${target.padEnd(6)} ms=${String(workMs).padEnd(2)}  ${Math.round(result.okPerSecond)} req/s, p50 ${fmtMs(result.p50Ms)}, p99 ${fmtMs(result.p99Ms)}`);
     }
