@@ -177,18 +177,7 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
       }
       const info = await container.inspect();
       const hostPort = Number(info.NetworkSettings.Ports[portKey]?.[0]?.HostPort);
-      const managed: ManagedContainer = {
-        id: info.Id,
-        name,
-        service: spec.service,
-        hostPort,
-        limitCpus: spec.cpus,
-        state: 'starting',
-        ready: false,
-        draining: false,
-        cpuPct: 0,
-        memBytes: 0,
-      };
+      const managed = startingContainer(info.Id, name, spec.service, hostPort, spec.cpus);
       this.containers.set(managed.id, managed);
       this.log.info({ containerId: managed.id.slice(0, 12), name, hostPort, service: spec.service }, 'container started');
       this.emit('changed');
@@ -354,18 +343,8 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
       this.log.warn({ containerId: info.Id.slice(0, 12) }, 'labelled container has no port on 127.0.0.1; leaving it alone');
       return;
     }
-    const managed: ManagedContainer = {
-      id: info.Id,
-      name: (info.Names[0] ?? info.Id).replace(/^\//, ''),
-      service: info.Labels[LABEL_SERVICE] ?? 'web',
-      hostPort: port,
-      limitCpus: 0,
-      state: 'starting',
-      ready: false,
-      draining: false,
-      cpuPct: 0,
-      memBytes: 0,
-    };
+    // The CPU limit is filled in from an inspect below; until then usage is shown against the host.
+    const managed = startingContainer(info.Id, (info.Names[0] ?? info.Id).replace(/^\//, ''), info.Labels[LABEL_SERVICE] ?? 'web', port, 0);
     this.containers.set(managed.id, managed);
     this.log.info({ containerId: managed.id.slice(0, 12), name: managed.name, hostPort: port }, 'adopted a running container');
     void this.docker
@@ -442,6 +421,11 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
     }
     this.front.setBackends(backends);
   }
+}
+
+/** A container known to be running but not yet answering /healthz: it takes no traffic yet. */
+function startingContainer(id: string, name: string, service: string, hostPort: number, limitCpus: number): ManagedContainer {
+  return { id, name, service, hostPort, limitCpus, state: 'starting', ready: false, draining: false, cpuPct: 0, memBytes: 0 };
 }
 
 /** 304 already stopped, 404 already gone, 409 removal already in progress: all the outcome we wanted. */
