@@ -30,6 +30,17 @@ export class Rotation {
 }
 
 /**
+ * Picks the smallest eligible backend by `compare`, ties spread by `rotation`: the whole of the
+ * comparator-based policies (least-connections, least-loaded), which differ only in `compare`.
+ */
+export function pickRotating(rotation: Rotation, live: readonly Backend[], compare: (a: Backend, b: Backend) => number): Backend | undefined {
+  if (live.length === 0) return undefined;
+  const index = argminFrom(live, rotation.start(live), compare);
+  rotation.record(live, index);
+  return live[index];
+}
+
+/**
  * The index of the smallest element by `compare`, scanning from `start` and wrapping, so among equal
  * elements the first one at or after `start` wins. Combined with `Rotation` this spreads ties instead of
  * always sending them to the head of the list.

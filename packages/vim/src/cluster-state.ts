@@ -105,6 +105,12 @@ export class ClusterState extends EventEmitter<ClusterEvents> {
     return this.vms.get(id);
   }
 
+  /** Every VM in no particular order: for hot paths, which must not pay for sorting. */
+  all(): IterableIterator<VmRecord> {
+    return this.vms.values();
+  }
+
+  /** Every VM, sorted by id (numbers in ids compared as numbers): for people. */
   list(): VmRecord[] {
     return [...this.vms.values()].sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson as sendProxyJson } from '@acs/proxy';
 
 /** An answer for the client, carrying its HTTP status and a stable error code. */
 export class HttpError extends Error {
@@ -36,8 +37,7 @@ export async function readJsonBody(req: IncomingMessage): Promise<Record<string,
   return parsed as Record<string, unknown>;
 }
 
+/** The shared JSON answer, plus what an admin API wants: an explicit charset and no caching. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), 'cache-control': 'no-store', ...headers });
-  res.end(payload);
+  sendProxyJson(res, status, body, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
 }

@@ -1,5 +1,5 @@
 import { eligible, loadRatio } from '../backends';
-import { Rotation, argminFrom } from '../rotation';
+import { Rotation, pickRotating } from '../rotation';
 import type { Backend, BalancingPolicy } from '../types';
 
 /**
@@ -12,11 +12,7 @@ export class LeastConnectionsPolicy implements BalancingPolicy {
   private readonly rotation = new Rotation();
 
   pick(backends: readonly Backend[]): Backend | undefined {
-    const live = eligible(backends);
-    if (live.length === 0) return undefined;
-    const index = argminFrom(live, this.rotation.start(live), compare);
-    this.rotation.record(live, index);
-    return live[index];
+    return pickRotating(this.rotation, eligible(backends), compare);
   }
 }
 

@@ -1,5 +1,5 @@
 import { eligible, loadRatio } from '../backends';
-import { Rotation, argminFrom } from '../rotation';
+import { Rotation, pickRotating } from '../rotation';
 import type { Backend, BalancingPolicy } from '../types';
 
 /** A backend that has not reported yet is assumed saturated, so it is tried only when nothing better is. */
@@ -15,11 +15,7 @@ export class LeastLoadedPolicy implements BalancingPolicy {
   private readonly rotation = new Rotation();
 
   pick(backends: readonly Backend[]): Backend | undefined {
-    const live = eligible(backends);
-    if (live.length === 0) return undefined;
-    const index = argminFrom(live, this.rotation.start(live), compare);
-    this.rotation.record(live, index);
-    return live[index];
+    return pickRotating(this.rotation, eligible(backends), compare);
   }
 }
 

@@ -62,6 +62,8 @@ export class Tier1Front {
   private readonly outliers: OutlierDetector;
   /** When each VM last joined the pool (ready with a ready container), for slow start. */
   private readonly readySince = new Map<string, number>();
+  /** Each VM's forwarding target, rebuilt only when the front it announced changes. */
+  private readonly targets = new Map<string, ForwardTarget & { front: { host: string; port: number } }>();
   private slowStartMs: number;
   private readonly now: () => number;
 
@@ -165,10 +167,9 @@ export class Tier1Front {
 
   private pick(tried: ReadonlySet<string>, clientKey: string | undefined): ForwardTarget | undefined {
     const candidates: Backend[] = [];
-    const targets = new Map<string, ForwardTarget>();
     const now = this.now();
     const inPool = new Set<string>();
-    for (const vm of this.cluster.list()) {
+    for (const vm of this.cluster.all()) {
       if (vm.status !== 'ready' || vm.front === null) continue;
       let ready = 0;
       for (const c of vm.containers) if (c.ready && !c.draining) ready++;
@@ -178,19 +179,19 @@ export class Tier1Front {
       if (tried.has(vm.id) || this.outliers.isEjected(vm.id, now)) continue;
       const weight = slowStartWeight(ready, this.readySince.get(vm.id)!, now, this.slowStartMs);
       candidates.push({ id: vm.id, inflight: this.countersOf(vm.id).inflight, weight, cpuPct: vm.host?.cpuPct });
-      // The front's host as the agent announced it; a wildcard bind means "this machine".
-      const host = vm.front.host === '0.0.0.0' || vm.front.host === '::' ? '127.0.0.1' : vm.front.host;
-      targets.set(vm.id, { id: vm.id, name: `VM ${vm.id}`, url: `http://${host.includes(':') ? `[${host}]` : host}:${vm.front.port}` });
+      const cached = this.targets.get(vm.id);
+      if (cached?.front !== vm.front) this.targets.set(vm.id, targetFor(vm.id, vm.front));
     }
     // A VM that left the pool starts its slow start afresh, and with a clean record, when it returns.
     for (const id of this.readySince.keys()) {
       if (!inPool.has(id)) {
         this.readySince.delete(id);
         this.outliers.forget(id);
+        this.targets.delete(id);
       }
     }
     const picked = this.policy.pick(candidates, { random: Math.random, clientKey });
-    return picked && targets.get(picked.id);
+    return picked && this.targets.get(picked.id);
   }
 
   private countersOf(vmId: string): VmTraffic {
@@ -201,4 +202,10 @@ export class Tier1Front {
     }
     return c;
   }
+}
+
+/** Where a VM's front is reached; a wildcard bind means "this machine". */
+function targetFor(id: string, front: { host: string; port: number }): ForwardTarget & { front: { host: string; port: number } } {
+  const host = front.host === '0.0.0.0' || front.host === '::' ? '127.0.0.1' : front.host;
+  return { id, name: `VM ${id}`, url: `http://${host.includes(':') ? `[${host}]` : host}:${front.port}`, front };
 }
