@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import type { ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
 import { getJson, startVimProcess, startVmmProcess, type VimProcess } from '../test/support/lab';
 import { ProcessGroup, type Daemon } from '../test/support/processes';
+import { boundRun } from './support/run-bounds';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
 const RUNS = Number(values.runs);
@@ -86,21 +87,7 @@ process.on('exit', () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-let finishing: Promise<never> | undefined;
-/** Cleans up (at most 45 s) and exits; the first reason wins, later calls (e.g. the run failing because cleanup stopped its daemons) wait for it. */
-function finish(code: number, message?: string): Promise<never> {
-  finishing ??= (async () => {
-    if (message) console.error(message);
-    await Promise.race([cleanup(), sleep(45_000)]);
-    process.exit(code);
-  })();
-  return finishing;
-}
-
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-  process.once(signal, () => void finish(code, `bench:containers: ${signal}; cleaning up`));
-}
-setTimeout(() => void finish(1, `bench:containers: time limit of ${TIME_LIMIT_MS / 60_000} minutes reached; cleaning up`), TIME_LIMIT_MS).unref();
+const finish = boundRun('bench:containers', TIME_LIMIT_MS, cleanup);
 
 // ---- admin API ----
 

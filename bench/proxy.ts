@@ -30,6 +30,7 @@ import type { BalancerSettings, ContainerListResponse, ContainerStartResponse, C
 import { getJson, startVimProcess, startVmmProcess, type VimProcess } from '../test/support/lab';
 import { ProcessGroup, type Daemon } from '../test/support/processes';
 import { runWrk, wrkArgs, wrkVersion, type WrkResult } from './support/wrk';
+import { boundRun } from './support/run-bounds';
 
 if (process.argv.length > 2) {
   console.error('usage: npm run bench:proxy (no options: every figure uses the same fixed wrk settings)');
@@ -193,21 +194,7 @@ process.on('exit', () => {
   rmSync(nginxDir, { recursive: true, force: true });
 });
 
-let finishing: Promise<never> | undefined;
-/** Cleans up (at most 45 s) and exits; the first reason wins, later calls (e.g. the run failing because cleanup stopped its daemons) wait for it. */
-function finish(code: number, message?: string): Promise<never> {
-  finishing ??= (async () => {
-    if (message) console.error(message);
-    await Promise.race([cleanup(), sleep(45_000)]);
-    process.exit(code);
-  })();
-  return finishing;
-}
-
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-  process.once(signal, () => void finish(code, `${NAME}: ${signal}; cleaning up`));
-}
-setTimeout(() => void finish(1, `${NAME}: time limit of ${TIME_LIMIT_MS / 60_000} minutes reached; cleaning up`), TIME_LIMIT_MS).unref();
+const finish = boundRun(NAME, TIME_LIMIT_MS, cleanup);
 
 /** Fails at once, with what the daemon said, when the VIM or the agent has exited. */
 function assertUp(...which: Daemon[]): void {

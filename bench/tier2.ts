@@ -24,6 +24,7 @@ import type { ContainerListResponse, ContainerStartResponse, ContainerStopRespon
 import { getJson, startVimProcess, startVmmProcess, type VimProcess } from '../test/support/lab';
 import { ProcessGroup, type Daemon } from '../test/support/processes';
 import { runWrk, wrkVersion, type WrkResult } from './support/wrk';
+import { boundRun } from './support/run-bounds';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '32' } } });
 const SECONDS = Number(values.seconds);
@@ -129,21 +130,7 @@ process.on('exit', () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-let finishing: Promise<never> | undefined;
-/** Cleans up (at most 45 s) and exits; the first reason wins, later calls (e.g. the run failing because cleanup stopped its daemons) wait for it. */
-function finish(code: number, message?: string): Promise<never> {
-  finishing ??= (async () => {
-    if (message) console.error(message);
-    await Promise.race([cleanup(), sleep(45_000)]);
-    process.exit(code);
-  })();
-  return finishing;
-}
-
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-  process.once(signal, () => void finish(code, `bench:tier2: ${signal}; cleaning up`));
-}
-setTimeout(() => void finish(1, `bench:tier2: time limit of ${TIME_LIMIT_MS / 60_000} minutes reached; cleaning up`), TIME_LIMIT_MS).unref();
+const finish = boundRun('bench:tier2', TIME_LIMIT_MS, cleanup);
 
 /** Fails at once, with what the daemon said, when the VIM or an agent that should run has exited. */
 function assertUp(...which: Daemon[]): void {
