@@ -45,7 +45,7 @@ export function pickRotating(rotation: Rotation, live: readonly Backend[], compa
  * elements the first one at or after `start` wins. Combined with `Rotation` this spreads ties instead of
  * always sending them to the head of the list.
  */
-export function argminFrom(list: readonly Backend[], start: number, compare: (a: Backend, b: Backend) => number): number {
+function argminFrom(list: readonly Backend[], start: number, compare: (a: Backend, b: Backend) => number): number {
   const n = list.length;
   let best = start;
   for (let step = 1; step < n; step++) {

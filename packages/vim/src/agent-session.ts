@@ -4,6 +4,7 @@ import {
   FrameDecoder,
   FrameEncoder,
   InvalidFieldError,
+  VersionMismatchError,
   PROTOCOL_VERSION,
   ProtocolError,
   proofMatches,
@@ -207,7 +208,7 @@ export class AgentSession {
 
   private onHello(hello: HelloMessage): void {
     if (hello.protocolVersion !== PROTOCOL_VERSION) {
-      this.reject('version-mismatch', `agent speaks protocol ${hello.protocolVersion}, this VIM speaks ${PROTOCOL_VERSION}`, hello);
+      this.reject('version-mismatch', new VersionMismatchError(hello.protocolVersion, PROTOCOL_VERSION).message, hello);
       return;
     }
     if (!proofMatches(this.host.secret, this.nonce, hello.proof)) {

@@ -1,4 +1,4 @@
-import { createLogger, EXIT_CODES, onShutdownSignal, parseDaemonArgs, SecretError, secretFromEnvOrFile } from '@acs/daemon';
+import { createLogger, formatHostPort, EXIT_CODES, onShutdownSignal, parseDaemonArgs, SecretError, secretFromEnvOrFile } from '@acs/daemon';
 import { heartbeatTimeoutFor, VIM_SETTINGS } from './config';
 import { loadOrCreateSecret } from './secret';
 import { startVim } from './vim';
@@ -47,9 +47,9 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   }
   log.info(
     {
-      agentListen: `${vim.agentAddress.address}:${vim.agentAddress.port}`,
-      adminListen: `${vim.adminAddress.address}:${vim.adminAddress.port}`,
-      httpListen: `${vim.httpAddress.address}:${vim.httpAddress.port}`,
+      agentListen: formatHostPort({ host: vim.agentAddress.address, port: vim.agentAddress.port }),
+      adminListen: formatHostPort({ host: vim.adminAddress.address, port: vim.adminAddress.port }),
+      httpListen: formatHostPort({ host: vim.httpAddress.address, port: vim.httpAddress.port }),
       balancerPolicy: settings.balancerPolicy,
       adminChangesNeedToken: adminToken !== undefined,
       reportIntervalMs: settings.reportIntervalMs,

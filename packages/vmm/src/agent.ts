@@ -1,7 +1,7 @@
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import Docker from 'dockerode';
 import type { PolicyName } from '@acs/balancing';
-import type { HostPort, Logger } from '@acs/daemon';
+import { formatHostPort, type HostPort, type Logger } from '@acs/daemon';
 import { PROTOCOL_VERSION, type AgentDescription, type AgentRequest } from '@acs/protocol';
 import type { BackoffPolicy } from './backoff';
 import { AGENT_VERSION, RECONCILE_INTERVAL_MS } from './defaults';
@@ -90,7 +90,7 @@ export class Agent implements AgentBehaviour {
   async start(): Promise<void> {
     const address = await this.front.listen();
     this.identity = { ...this.identity, front: { host: address.address, port: address.port } };
-    this.log.info({ front: `${address.address}:${address.port}` }, 'front listening');
+    this.log.info({ front: formatHostPort({ host: address.address, port: address.port }) }, 'front listening');
     await this.containers.start();
     if (!this.containers.dockerAvailable) this.log.warn({ socket: this.options.dockerSocket }, 'Docker Engine not answering; will keep trying');
     this.connection = new VimConnection({ ...this.options, identity: this.identity }, this, this.log);

@@ -1,4 +1,4 @@
-import { createLogger, EXIT_CODES, onShutdownSignal, parseDaemonArgs, SecretError, secretFromEnvOrFile } from '@acs/daemon';
+import { createLogger, formatHostPort, EXIT_CODES, onShutdownSignal, parseDaemonArgs, SecretError, secretFromEnvOrFile } from '@acs/daemon';
 import { Agent } from './agent';
 import { VMM_SETTINGS } from './config';
 
@@ -34,7 +34,7 @@ export function main(argv: string[] = process.argv): void {
     { ...settings, secret, backoff: { initialMs: settings.backoffInitialMs, maxMs: settings.backoffMaxMs } },
     log,
   );
-  log.info({ vim: `${settings.vim.host}:${settings.vim.port}`, maxContainers: settings.maxContainers }, 'acs-vmm starting');
+  log.info({ vim: formatHostPort(settings.vim), maxContainers: settings.maxContainers }, 'acs-vmm starting');
   onShutdownSignal(log, () => agent.stop(), settings.stopContainersOnExit ? 30_000 : undefined);
   agent.start().then(
     () =>

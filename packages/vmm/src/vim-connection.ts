@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import type { HostPort, Logger } from '@acs/daemon';
+import { formatHostPort, type HostPort, type Logger } from '@acs/daemon';
 import {
   computeProof,
   FrameDecoder,
@@ -110,7 +110,7 @@ export class VimConnection extends EventEmitter<VimConnectionEvents> {
   ) {
     super();
     this.now = options.now ?? Date.now;
-    this.vimAddress = `${options.vim.host}:${options.vim.port}`;
+    this.vimAddress = formatHostPort(options.vim);
   }
 
   start(): void {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPolicy, OutlierDetector, slowStartWeight, type Backend, type BalancingPolicy, type OutlierSettings, type PolicyName } from '@acs/balancing';
-import { Histogram, type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
+import { formatHostPort, Histogram, type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
 import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
 import type { ClusterState } from '../cluster-state';
 
@@ -207,5 +207,5 @@ export class Tier1Front {
 /** Where a VM's front is reached; a wildcard bind means "this machine". */
 function targetFor(id: string, front: { host: string; port: number }): ForwardTarget & { front: { host: string; port: number } } {
   const host = front.host === '0.0.0.0' || front.host === '::' ? '127.0.0.1' : front.host;
-  return { id, name: `VM ${id}`, url: `http://${host.includes(':') ? `[${host}]` : host}:${front.port}`, front };
+  return { id, name: `VM ${id}`, url: `http://${formatHostPort({ host, port: front.port })}`, front };
 }
