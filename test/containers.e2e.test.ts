@@ -73,11 +73,11 @@ test('a container is hardened as specified and published on 127.0.0.1 only', asy
   const started = await startContainer(VM1);
   const info = JSON.parse(docker('inspect', started.containerId)) as Array<{
     Config: { Labels: Record<string, string>; User: string };
-    HostConfig: { NanoCpus: number; Memory: number; PidsLimit: number; ReadonlyRootfs: boolean; CapDrop: string[]; SecurityOpt: string[]; Init: boolean; PortBindings: Record<string, Array<{ HostIp: string }>> };
+    HostConfig: { CpuQuota: number; CpuPeriod: number; Memory: number; PidsLimit: number; ReadonlyRootfs: boolean; CapDrop: string[]; SecurityOpt: string[]; Init: boolean; PortBindings: Record<string, Array<{ HostIp: string }>> };
   }>;
   const { Config, HostConfig } = info[0]!;
   expect(Config.Labels).toMatchObject({ 'acs.managed': 'true', 'acs.vmm': VM1, 'acs.service': 'web' });
-  expect(HostConfig).toMatchObject({ NanoCpus: 500_000_000, Memory: 256 * 1024 * 1024, ReadonlyRootfs: true, Init: true });
+  expect(HostConfig).toMatchObject({ CpuQuota: 5_000, CpuPeriod: 10_000, Memory: 256 * 1024 * 1024, ReadonlyRootfs: true, Init: true });
   expect(HostConfig.PidsLimit).toBeGreaterThan(0);
   expect(HostConfig.CapDrop).toEqual(['ALL']);
   expect(HostConfig.SecurityOpt).toContain('no-new-privileges');

@@ -125,7 +125,7 @@ export interface ContainerSpec {
   /** Service name: becomes the `acs.service` label. */
   service: string;
   image: string;
-  /** CPU limit in CPUs (Docker NanoCpus / 1e9). */
+  /** CPU limit in CPUs (enforced as a CFS quota over a 10 ms period). */
   cpus: number;
   memoryBytes: number;
   pidsLimit: number;

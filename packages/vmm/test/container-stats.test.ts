@@ -1,4 +1,4 @@
-import { usageFromSample, type DockerStatsSample } from '../src/runtime/container-stats';
+import { cpuLimitOf, usageFromSample, type DockerStatsSample } from '../src/runtime/container-stats';
 
 const MiB = 1024 * 1024;
 const NS_PER_S = 1_000_000_000;
@@ -135,5 +135,17 @@ describe('usageFromSample', () => {
     const s = sample(0.25, { usage: 1 });
     s.cpu_stats!.cpu_usage!.total_usage = 1;
     expect(usageFromSample(s, 0.5)!.cpuPct).toBe(0);
+  });
+});
+
+describe('cpuLimitOf', () => {
+  it.each([
+    [{ NanoCpus: 500_000_000 }, 0.5],
+    [{ CpuQuota: 5_000, CpuPeriod: 10_000 }, 0.5],
+    [{ CpuQuota: 150_000 }, 1.5], // Docker's default period is 100 ms
+    [{ CpuQuota: -1, CpuPeriod: 10_000 }, 0],
+    [{}, 0],
+  ])('%j → %d CPUs', (host, cpus) => {
+    expect(cpuLimitOf(host)).toBeCloseTo(cpus);
   });
 });

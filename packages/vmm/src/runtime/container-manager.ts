@@ -5,7 +5,7 @@ import type Docker from 'dockerode';
 import type { Logger } from '@acs/daemon';
 import type { ContainerReport, ContainerSpec, ContainerStarted, ContainerState, ContainerStopped } from '@acs/protocol';
 import { CommandError } from '../vim-connection';
-import { usageFromSample, type DockerStatsSample } from './container-stats';
+import { cpuLimitOf, CFS_PERIOD_US, usageFromSample, type DockerStatsSample } from './container-stats';
 import { isOwnedBy, LABEL_SERVICE, ownLabelFilter, ownLabels } from './labels';
 import { waitUntilHealthy } from './readiness';
 
@@ -151,7 +151,11 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
           HostConfig: {
             // Published on loopback only, on a port Docker picks: all traffic goes through the front.
             PortBindings: { [portKey]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
-            NanoCpus: Math.round(spec.cpus * 1e9),
+            // The CPU limit as a CFS quota over a 10 ms period rather than Docker's 100 ms (NanoCpus): a
+            // container that spends its quota waits out the rest of the period. With 20 ms requests on
+            // 0.5 CPU, p99 through both tiers fell from 162 to 129 ms (bench/proxy.ts (e), same throughput).
+            CpuPeriod: CFS_PERIOD_US,
+            CpuQuota: Math.max(1000, Math.round(spec.cpus * CFS_PERIOD_US)),
             Memory: spec.memoryBytes,
             PidsLimit: spec.pidsLimit,
             ReadonlyRootfs: true,
@@ -350,7 +354,7 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
     void this.docker
       .getContainer(info.Id)
       .inspect()
-      .then((detail) => (managed.limitCpus = (detail.HostConfig.NanoCpus ?? 0) / 1e9))
+      .then((detail) => (managed.limitCpus = cpuLimitOf(detail.HostConfig)))
       .catch(() => undefined);
     this.watch(managed);
   }

@@ -33,3 +33,13 @@ export function usageFromSample(sample: DockerStatsSample, limitCpus: number): C
   const cache = mem?.stats?.['inactive_file'] ?? mem?.stats?.['total_inactive_file'] ?? 0;
   return { cpuPct, memBytes: Math.max(0, (mem?.usage ?? 0) - cache) };
 }
+
+/** The CFS period our containers' CPU limit is enforced over, in microseconds (Docker's default is 100 ms). */
+export const CFS_PERIOD_US = 10_000;
+
+/** A container's CPU limit in cores, whichever way it was set (NanoCpus, or a CFS quota and period); 0 = none. */
+export function cpuLimitOf(host: { NanoCpus?: number; CpuQuota?: number; CpuPeriod?: number }): number {
+  if (host.NanoCpus) return host.NanoCpus / 1e9;
+  if (host.CpuQuota && host.CpuQuota > 0) return host.CpuQuota / (host.CpuPeriod || 100_000);
+  return 0;
+}

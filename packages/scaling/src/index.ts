@@ -1,0 +1,2 @@
+export * from './recommender';
+export * from './placement';
