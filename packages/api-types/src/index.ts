@@ -65,6 +65,8 @@ export interface VmListResponse {
 export interface ApiErrorBody {
   error: string;
   message: string;
+  /** Validation failures (422): every problem, each naming its field. */
+  problems?: Array<{ path: string; message: string }>;
 }
 
 export interface ContainerListResponse {
@@ -92,4 +94,108 @@ export interface ContainerStopResponse {
   containerId: string;
   drained: boolean;
   inflightAtStop: number;
+}
+
+// ---- Autoscaling: service, cluster summary, policy, events ----
+
+/** The kinds of event the VIM logs (GET /api/v1/events?kind=). */
+export const EVENT_KINDS = [
+  /** The recommender ran: inputs, recommendation, chosen count, reason. */
+  'decision',
+  /** A VM was chosen for a new container: candidates, scores, winner. */
+  'placement',
+  /** No VM could take a container; retried next period. */
+  'insufficient-capacity',
+  /** A start or stop command sent to a VMM, and its outcome. */
+  'command',
+  /** Desired count changed by hand, autoscale switched, policy changed, VM drain asked. */
+  'operator',
+  'vm-up',
+  'vm-down',
+  'error',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** One entry of the persisted event and action log. */
+export interface EventView {
+  /** Increasing; `?since=<id>` returns events after it (what `acs events --follow` polls with). */
+  id: number;
+  at: string;
+  kind: EventKind;
+  /** The service it concerns; null for cluster-wide events (VM up/down). */
+  service: string | null;
+  /** One line a person can read. */
+  message: string;
+  /** Everything the decision or action was based on. */
+  data: Record<string, unknown>;
+}
+
+/** `GET /api/v1/events?since=<id or ISO time>&kind=<kind>&service=<name>&limit=<n>` (oldest first). */
+export interface EventListResponse {
+  events: EventView[];
+  /** The newest event id in the log (0 when empty): pass it as `since` to get only later ones. */
+  lastId: number;
+}
+
+/** One service as the autoscaler sees it. */
+export interface ServiceView {
+  name: string;
+  /** False while a manual `scale` pins the count. */
+  autoscale: boolean;
+  desired: number;
+  /** Ready and not draining. */
+  ready: number;
+  starting: number;
+  draining: number;
+  minReplicas: number;
+  maxReplicas: number;
+  strategy: string;
+  placement: string;
+  /** The last recommender run: null before the first. */
+  lastDecision: { at: string; desired: number; reason: string; summary: string } | null;
+}
+
+export interface ClusterVmSummary {
+  id: string;
+  status: 'ready' | 'down';
+  /** No new placements; its containers move away. */
+  draining: boolean;
+  maxContainers: number;
+  containers: number;
+  ready: number;
+  cpuPct: number | null;
+  requestsPerSecond: number;
+}
+
+/** `GET /api/v1/cluster`. */
+export interface ClusterResponse {
+  services: ServiceView[];
+  vms: ClusterVmSummary[];
+}
+
+/** `POST /api/v1/services/:name/scale`: pins the count (autoscale off) until autoscale is switched on. */
+export interface ScaleRequest {
+  replicas: number;
+}
+
+/** `POST /api/v1/services/:name/autoscale`. */
+export interface AutoscaleRequest {
+  enabled: boolean;
+}
+
+/**
+ * `GET /api/v1/services/:name/policy`; `PUT` takes a partial object of the same shape, deep-merged into
+ * the current one and validated as a whole (422 listing every problem when invalid).
+ */
+export interface ServicePolicyView {
+  service: string;
+  /** @acs/scaling's ScalingPolicy as JSON: strategy, minReplicas, maxReplicas, metrics or rules, behavior. */
+  scaling: Record<string, unknown>;
+  placement: { strategy: string; cpuOvercommit: number; maxHostCpuPct: number };
+}
+
+/** `POST /api/v1/vms/:id/drain` (and `DELETE` to take it back). */
+export interface DrainResponse {
+  vm: string;
+  draining: boolean;
 }
