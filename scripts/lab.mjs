@@ -97,13 +97,19 @@ async function stopAll(exitCode) {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-start('acs-vim', 'packages/vim/bin/acs-vim.js', ['--data-dir', dataDir, '--agent-listen', `127.0.0.1:${opts['agent-port']}`, '--admin-listen', `127.0.0.1:${opts['admin-port']}`, '--http-listen', `127.0.0.1:${opts['http-port']}`]);
+// Lab timings: scale-in after 30 s of lower load instead of Kubernetes' 300 s. A first start only: after
+// that the policy lives in the data dir and changes with `acs policy set`.
+const LAB_SCALING_POLICY = { behavior: { scaleDown: { stabilizationWindowS: 30 } } };
+start('acs-vim', 'packages/vim/bin/acs-vim.js', [
+  '--data-dir', dataDir, '--agent-listen', `127.0.0.1:${opts['agent-port']}`, '--admin-listen', `127.0.0.1:${opts['admin-port']}`,
+  '--http-listen', `127.0.0.1:${opts['http-port']}`, '--scaling-policy', JSON.stringify(LAB_SCALING_POLICY),
+]);
 await waitFor(async () => (await fetch(`${adminUrl}/healthz`, { signal: AbortSignal.timeout(500) })).ok, 15_000, 'the VIM admin API');
 const secretFile = join(dataDir, 'agent-secret');
 for (let i = 1; i <= vmCount; i++) {
   start(`vmm${i}`, 'packages/vmm/bin/acs-vmm.js', [
     '--vim', `127.0.0.1:${opts['agent-port']}`, '--agent-id', `vmm${i}`, '--secret-file', secretFile,
-    '--front-listen', `127.0.0.1:${Number(opts['front-port']) + i - 1}`, '--stop-containers-on-exit',
+    '--front-listen', `127.0.0.1:${Number(opts['front-port']) + i - 1}`, '--stop-containers-on-exit', '--max-containers', '4',
   ]);
 }
 await waitFor(async () => {
@@ -115,17 +121,21 @@ console.log(`
 Auto Cloud Scaler local lab is up: 1 VIM, ${vmCount} VMM agent(s).
 
   traffic        http://127.0.0.1:${opts['http-port']}/            (tier 1: picks a VM, whose front picks a container)
-  admin API      ${adminUrl}            (GET /healthz, /api/v1/vms, /api/v1/containers)
+  admin API      ${adminUrl}            (GET /healthz, /api/v1/cluster, /api/v1/vms, /api/v1/events)
   VM fronts      ${Array.from({ length: vmCount }, (_, i) => `vmm${i + 1} http://127.0.0.1:${Number(opts['front-port']) + i}`).join(', ')}
   agent port     127.0.0.1:${opts['agent-port']}
   agent secret   ${secretFile}
   logs           ${logDir}/
 
-Try:
-  npx acs vms                          list the VMs and their host usage
-  npx acs container start --vm vmm1    start a web-server container on vmm1
-  npx acs containers                   containers, with CPU, memory and traffic
+The autoscaler keeps the web service between 1 and 12 containers (CPU target 60% of each container's
+0.5 CPU; scale-in after 30 s of lower load). Try:
+  npx acs status                       desired, ready and starting containers; per-VM summary
   curl -i http://127.0.0.1:${opts['http-port']}/        a request through both tiers (see X-Served-By)
+  npx acs events --follow              every decision, placement and command as it happens
+  npx acs why                          the last scaling decision in one paragraph
+  npx acs scale 3                      pin 3 containers (npx acs autoscale on to let go)
+  npx acs drain vmm1                   move containers off vmm1
+  npx acs vms                          the VMs and their host usage
   npx acs --help                       every command
 
 Ctrl-C stops everything.`);

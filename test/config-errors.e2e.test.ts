@@ -28,6 +28,39 @@ function secretFile(content = 'an-agent-secret-of-enough-length-0123'): string {
 const unwrapped = (text: string): string => text.replace(/\s+/g, ' ');
 
 describe('acs-vim', () => {
+  test('a bad scaling policy, placement strategy and reconcile value are all named, before anything starts', async () => {
+    const { code, stderr } = await runCli(BIN.vim, [
+      ...safeVimArgs(),
+      '--scaling-policy',
+      '{"minReplicas":5,"maxReplicas":2,"metrics":[{"metric":"latency","target":1}]}',
+      '--placement-strategy',
+      'random',
+      '--reconcile',
+      'maybe',
+    ]);
+    expect(code).toBe(CONFIG_EXIT);
+    expect(stderr).toContain('--scaling-policy');
+    expect(stderr).toMatch(/minReplicas|maxReplicas/);
+    expect(stderr).toContain('latency');
+    expect(stderr).toContain('--placement-strategy: got "random"');
+    expect(stderr).toContain('--reconcile: got "maybe", expected on or off');
+  });
+
+  test('a scaling policy that is not JSON says so', async () => {
+    const { code, stderr } = await runCli(BIN.vim, [...safeVimArgs(), '--scaling-policy', '{minReplicas: 2}']);
+    expect(code).toBe(CONFIG_EXIT);
+    expect(stderr).toContain('--scaling-policy: got "{minReplicas: 2}", expected a JSON object');
+  });
+
+  test('a corrupt services.json stops the VIM with what to do, not a stack trace', async () => {
+    const dataDir = group.tempDir('acs-vim-data-');
+    writeFileSync(join(dataDir, 'services.json'), '{"version": 1, "services": 3');
+    const { code, stdout, stderr } = await runCli(BIN.vim, ['--agent-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--data-dir', dataDir]);
+    expect(code).not.toBe(0);
+    expect(`${stdout}${stderr}`).toContain('services.json');
+    expect(`${stdout}${stderr}`).toContain('move the file away');
+  });
+
   test('two bad flags: exit 2 and both problems named in one go', async () => {
     const { code, stdout, stderr } = await runCli(BIN.vim, ['--agent-listen', 'nope', '--report-interval-ms', 'abc']);
     expect(code).toBe(CONFIG_EXIT);

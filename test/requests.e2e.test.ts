@@ -32,6 +32,7 @@ async function newVim(agentPort = 0): Promise<RunningVim> {
       pingIntervalMs: 200,
       handshakeTimeoutMs: 1000,
       requestTimeoutMs: 1000,
+      reconcile: false,
     },
     log,
   );

@@ -21,7 +21,16 @@ function portOf(address: unknown): number {
 /** Starts `acs-vim` on loopback (free ports unless given) and waits until it listens. */
 export async function startVimProcess(
   group: ProcessGroup,
-  options: { dataDir?: string; agentPort?: number; adminPort?: number; httpPort?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    dataDir?: string;
+    agentPort?: number;
+    adminPort?: number;
+    httpPort?: number;
+    args?: string[];
+    env?: NodeJS.ProcessEnv;
+    /** Run the autoscaler's control loop; off by default so tests that start containers by hand own them. */
+    reconcile?: boolean;
+  } = {},
 ): Promise<VimProcess> {
   const dataDir = options.dataDir ?? group.tempDir('acs-vim-');
   const daemon = group.start('acs-vim', BIN.vim, [
@@ -29,6 +38,7 @@ export async function startVimProcess(
     '--agent-listen', `127.0.0.1:${options.agentPort ?? 0}`,
     '--admin-listen', `127.0.0.1:${options.adminPort ?? 0}`,
     '--http-listen', `127.0.0.1:${options.httpPort ?? 0}`,
+    '--reconcile', options.reconcile ? 'on' : 'off',
     ...(options.args ?? []),
   ], options.env);
   const listening: LogLine = await daemon.waitForLog((l) => l.msg === 'acs-vim listening');

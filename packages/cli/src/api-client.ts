@@ -1,5 +1,5 @@
 import type { ApiErrorBody } from '@acs/api-types';
-import { ApiError, VimUnreachableError } from './errors';
+import { ApiError, VimUnreachableError, type ApiProblem } from './errors';
 
 export const DEFAULT_API = 'http://127.0.0.1:9090';
 export const DEFAULT_API_TIMEOUT_MS = 5000;
@@ -12,8 +12,9 @@ export class AdminClient {
     private readonly timeoutMs = DEFAULT_API_TIMEOUT_MS,
   ) {}
 
-  async get<T>(path: string): Promise<T> {
-    return this.call<T>('GET', path);
+  /** `signal` ends the request early (Ctrl-C while following); the caller checks it before blaming the VIM. */
+  async get<T>(path: string, options: { signal?: AbortSignal } = {}): Promise<T> {
+    return this.call<T>('GET', path, undefined, this.timeoutMs, options.signal);
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {
@@ -28,13 +29,14 @@ export class AdminClient {
     return this.call<T>('DELETE', path, undefined, timeoutMs);
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs, signal?: AbortSignal): Promise<T> {
     const url = new URL(path, this.baseUrl);
+    const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
       response = await fetch(url, {
         method,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
         headers: {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...(this.token === undefined ? {} : { authorization: `Bearer ${this.token}` }),
@@ -53,10 +55,19 @@ export class AdminClient {
     }
     if (!response.ok) {
       const err = parsed as Partial<ApiErrorBody> | undefined;
-      throw new ApiError(response.status, err?.error ?? 'http-error', err?.message ?? response.statusText);
+      throw new ApiError(response.status, err?.error ?? 'http-error', err?.message ?? response.statusText, problemsOf(err?.problems));
     }
     return parsed as T;
   }
+}
+
+/** Keeps only well-formed entries: a malformed error body must not hide the error itself behind a crash. */
+function problemsOf(raw: unknown): ApiProblem[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((p: unknown) => {
+    const { path, message } = (p ?? {}) as Partial<Record<'path' | 'message', unknown>>;
+    return typeof message === 'string' ? [{ path: typeof path === 'string' ? path : '', message }] : [];
+  });
 }
 
 function describeFetchError(error: unknown, timeoutMs: number): string {

@@ -27,12 +27,20 @@ export class UsageError extends Error {
   }
 }
 
+/** One field the VIM rejected (a 422's `problems`). */
+export interface ApiProblem {
+  path: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   readonly exitCode = CLI_EXIT.failure;
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Every rejected field, printed one a line after the message: fixing one at a time would take as many runs. */
+    readonly problems: readonly ApiProblem[] = [],
   ) {
     super(`${message} (HTTP ${status}, ${code})`);
     this.name = 'ApiError';

@@ -34,3 +34,29 @@ export function age(ms: number | null): string {
 export function pct(value: number | undefined): string {
   return value === undefined ? '-' : `${value.toFixed(1)}%`;
 }
+
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/**
+ * Wall-clock time in the local zone: "14:02:07" when it is today, with the date in front otherwise, so a line
+ * from last week never passes for one from this morning. Text that is not a date is returned as it came.
+ */
+export function clock(iso: string, now: Date = new Date()): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const time = `${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}`;
+  return t.toDateString() === now.toDateString() ? time : `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())} ${time}`;
+}
+
+/** Milliseconds from an ISO time until `now`; null when the time does not parse, for `age`. */
+export function since(iso: string, now: number = Date.now()): number | null {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : now - t;
+}
+
+/** "1 container", "3 containers". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

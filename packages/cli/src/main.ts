@@ -20,6 +20,9 @@ export async function run(argv: string[], io: CliIo = { out: console.log, err: c
     }
     if (error instanceof VimUnreachableError || error instanceof ApiError || error instanceof UsageError) {
       io.err(`acs: ${error.message}`);
+      if (error instanceof ApiError) {
+        for (const p of error.problems) io.err(`  ${p.path === '' ? p.message : `${p.path}: ${p.message}`}`);
+      }
       return error.exitCode;
     }
     io.err(`acs: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -27,8 +30,18 @@ export async function run(argv: string[], io: CliIo = { out: console.log, err: c
   }
 }
 
+/**
+ * The SIGINT listener goes in only when a command asks (`events --follow`): while it is there Node no longer
+ * exits on Ctrl-C, and every other command should still die at once.
+ */
+function untilSigint(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  return controller.signal;
+}
+
 export function main(): void {
-  run(process.argv.slice(2)).then(
+  run(process.argv.slice(2), { out: console.log, err: console.error, interrupted: untilSigint }).then(
     (code) => {
       process.exitCode = code;
     },

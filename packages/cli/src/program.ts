@@ -1,14 +1,30 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { EVENT_KINDS, type EventKind } from '@acs/api-types';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { AdminClient, DEFAULT_API } from './api-client';
 import { balancerGetCommand, balancerSetCommand } from './commands/balancer';
 import { containersCommand, containerStartCommand, containerStopCommand } from './commands/containers';
+import { drainCommand } from './commands/drain';
+import { DEFAULT_EVENT_LIMIT, eventsCommand, FOLLOW_POLL_INTERVAL_MS } from './commands/events';
+import { policyGetCommand, policySetCommand } from './commands/policy';
+import { autoscaleCommand, scaleCommand } from './commands/scale';
+import { statusCommand } from './commands/status';
 import { vmsCommand } from './commands/vms';
+import { whyCommand } from './commands/why';
 import { CLI_EXIT } from './errors';
 
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /**
+   * Called when a command that runs until stopped (`events --follow`) starts; aborting the signal ends it with
+   * exit 0. main() ties it to SIGINT only then. Without it such a command runs until the process is killed.
+   */
+  interrupted?: () => AbortSignal;
+  /** Pause between `events --follow` polls, for tests; deliberately not a flag. @default FOLLOW_POLL_INTERVAL_MS */
+  pollIntervalMs?: number;
 }
+
+const DEFAULT_SERVICE = 'web';
 
 /** Builds the `acs` command tree. Each command is a thin call to the admin API and a renderer. */
 export function buildProgram(io: CliIo): Command {
@@ -69,6 +85,93 @@ export function buildProgram(io: CliIo): Command {
     .option('--json', 'print the API response as JSON')
     .action((id: string, options: { drainTimeoutMs: number; json?: boolean }) => containerStopCommand(client(), id, options, io.out));
 
+  program
+    .command('status')
+    .description('services (desired, ready, autoscale, last decision) and the VMs they run on')
+    .option('--json', 'print the exact API response as JSON')
+    .action((options: { json?: boolean }) => statusCommand(client(), options, io.out));
+
+  program
+    .command('scale')
+    .description('pin a service at N containers; this switches its autoscaler off until `acs autoscale on`')
+    .argument('<N>', 'number of containers (a whole number, 0 or more)', wholeNumber(0))
+    .option('--service <name>', 'the service', DEFAULT_SERVICE)
+    .option('--json', 'print the API response as JSON')
+    .action((replicas: number, options: { service: string; json?: boolean }) => scaleCommand(client(), replicas, options, io.out));
+
+  program
+    .command('autoscale')
+    .description('switch the autoscaler of a service on (it sets the count) or off (the count stays)')
+    .addArgument(new Argument('<on|off>', 'on or off').choices(['on', 'off']))
+    .option('--service <name>', 'the service', DEFAULT_SERVICE)
+    .option('--json', 'print the API response as JSON')
+    .action((state: 'on' | 'off', options: { service: string; json?: boolean }) => autoscaleCommand(client(), state, options, io.out));
+
+  const policy = program.command('policy').description("show or change a service's scaling and placement policy");
+  policy
+    .command('get', { isDefault: true })
+    .description('show the policy, one key=value a line as `policy set` takes them')
+    .option('--service <name>', 'the service', DEFAULT_SERVICE)
+    .option('--json', 'print the API response as JSON')
+    .action((options: { service: string; json?: boolean }) => policyGetCommand(client(), options, io.out));
+  policy
+    .command('set')
+    .description('change policy fields; the VIM merges them into the current policy and checks the result')
+    .argument('<key=value...>', 'dotted paths into the policy; placement.* into placement, the rest into scaling')
+    .option('--service <name>', 'the service', DEFAULT_SERVICE)
+    .option('--json', 'print the API response as JSON')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Values: numbers become numbers, true/false booleans, [..] or {..} JSON, anything else text.',
+        'metrics takes the compact form metric:target,... for [{metric, target}, ...].',
+        '',
+        'Examples:',
+        '  acs policy set minReplicas=2 maxReplicas=8',
+        '  acs policy set strategy=threshold placement.strategy=binpack',
+        '  acs policy set metrics=cpu:60,rps:40 behavior.scaleDown.stabilizationWindowS=30',
+      ].join('\n'),
+    )
+    .action((pairs: string[], options: { service: string; json?: boolean }) => policySetCommand(client(), pairs, options, io.out));
+
+  program
+    .command('drain')
+    .description('stop placing containers on a VM and move its containers away (--undo takes it back)')
+    .argument('<vm>', 'VM id')
+    .option('--undo', 'end the drain: the VM takes new containers again')
+    .option('--json', 'print the API response as JSON')
+    .action((vm: string, options: { undo?: boolean; json?: boolean }) => drainCommand(client(), vm, options, io.out));
+
+  program
+    .command('events')
+    .description('the event log: decisions, placements, commands, operator changes, VMs up and down (oldest first)')
+    .addOption(new Option('--kind <kind>', 'only events of this kind').choices(EVENT_KINDS))
+    .option('--service <name>', 'only events of this service')
+    .option('--limit <n>', 'how many of the newest events to show', wholeNumber(1, 1000), DEFAULT_EVENT_LIMIT)
+    .option('-f, --follow', 'keep printing new events as they happen, until Ctrl-C')
+    .option('--json', 'print the API response as JSON; with --follow one event object a line (NDJSON)')
+    .action((options: { kind?: EventKind; service?: string; limit: number; follow?: boolean; json?: boolean }) =>
+      eventsCommand(
+        client(),
+        options,
+        io.out,
+        options.follow
+          ? {
+              stop: io.interrupted?.() ?? new AbortController().signal,
+              pollIntervalMs: io.pollIntervalMs ?? FOLLOW_POLL_INTERVAL_MS,
+              err: io.err,
+            }
+          : undefined,
+      ),
+    );
+
+  program
+    .command('why')
+    .description("explain in plain English the autoscaler's last decision for a service and what followed it")
+    .option('--service <name>', 'the service', DEFAULT_SERVICE)
+    .action((options: { service: string }) => whyCommand(client(), options, io.out));
+
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput(program.configureOutput());
     command.commands.forEach(configure);
@@ -79,10 +182,11 @@ export function buildProgram(io: CliIo): Command {
 
 export { CLI_EXIT };
 
-function wholeNumber(min: number, max: number): (raw: string) => number {
+function wholeNumber(min: number, max = Infinity): (raw: string) => number {
+  const expected = max === Infinity ? `a whole number, ${min} or more` : `a whole number from ${min} to ${max}`;
   return (raw) => {
     const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected ${expected}`);
     return n;
   };
 }

@@ -55,14 +55,15 @@ describe('place: which VMs may take a container', () => {
     ],
     ['a container with no limit on a fully committed VM', { cpuCapacity: 1, containers: ['api'] }, { cpus: 0 }, {}, 'eligible'],
     ['a VM with no cores', { cpuCapacity: 0 }, {}, {}, 'cpu-committed'],
-    ['host CPU just below maxHostCpuPct', { hostCpuPct: 89.9 }, {}, {}, 'eligible'],
-    ['host CPU at maxHostCpuPct', { hostCpuPct: 90 }, {}, {}, 'cpu-busy'],
-    ['host CPU above maxHostCpuPct', { hostCpuPct: 97 }, {}, {}, 'cpu-busy'],
-    ['host CPU not reported yet', { hostCpuPct: undefined }, {}, {}, 'eligible'],
-    ['host CPU NaN (treated as unknown)', { hostCpuPct: NaN }, {}, {}, 'eligible'],
+    ['host CPU just below maxHostCpuPct', { hostCpuPct: 89.9 }, {}, { maxHostCpuPct: 90 }, 'eligible'],
+    ['host CPU at maxHostCpuPct', { hostCpuPct: 90 }, {}, { maxHostCpuPct: 90 }, 'cpu-busy'],
+    ['host CPU above maxHostCpuPct', { hostCpuPct: 97 }, {}, { maxHostCpuPct: 90 }, 'cpu-busy'],
+    ['host CPU not reported yet', { hostCpuPct: undefined }, {}, { maxHostCpuPct: 90 }, 'eligible'],
+    ['host CPU NaN (treated as unknown)', { hostCpuPct: NaN }, {}, { maxHostCpuPct: 90 }, 'eligible'],
     ['host CPU below a raised maxHostCpuPct', { hostCpuPct: 92 }, {}, { maxHostCpuPct: 95 }, 'eligible'],
     ['host CPU above a lowered maxHostCpuPct', { hostCpuPct: 60 }, {}, { maxHostCpuPct: 50 }, 'cpu-busy'],
-    ['committed CPU is checked before host CPU', { cpuCapacity: 1, hostCpuPct: 99, containers: ['api'] }, {}, {}, 'cpu-committed'],
+    ['committed CPU is checked before host CPU', { cpuCapacity: 1, hostCpuPct: 99, containers: ['api'] }, {}, { maxHostCpuPct: 90 }, 'cpu-committed'],
+    ['by default (100) a fully busy host still takes containers', { hostCpuPct: 100 }, {}, {}, 'eligible'],
   ])('%s', (_, spec, request, patch, expected) => {
     const result = place(frozen([vm('a', spec)]), { ...WEB, ...request }, settings(patch));
     const [candidate] = result.candidates;
@@ -81,7 +82,7 @@ describe('place: which VMs may take a container', () => {
     ['cpu-busy', { hostCpuPct: 93.25 }, 'host CPU 93.25% ≥ 90%'],
     ['not-ready', { status: 'down' }, 'status down'],
   ])('explains %s with the numbers behind it', (reason, spec, detail) => {
-    expect(place([vm('a', spec)], WEB).candidates[0]).toEqual({ vmId: 'a', eligible: false, reason, detail });
+    expect(place([vm('a', spec)], WEB, settings({ maxHostCpuPct: 90 })).candidates[0]).toEqual({ vmId: 'a', eligible: false, reason, detail });
   });
 
   it('lists every VM: eligible ones by rank, then excluded ones in snapshot order', () => {
@@ -116,7 +117,7 @@ describe('place: which VMs may take a container', () => {
   it.each<[string, VmSpec[]]>([
     ['an empty snapshot', []],
     ['only down, draining and full VMs', [{ status: 'down' }, { draining: true }, { maxContainers: 1, containers: ['api'] }]],
-    ['only busy VMs', [{ hostCpuPct: 95 }, { hostCpuPct: 99 }]],
+    ['only VMs whose cores are all committed', [{ cpuCapacity: 0.5, containers: ['api'] }, { cpuCapacity: 0, containers: [] }]],
   ])('returns no winner, without throwing, for %s', (_, specs) => {
     const snapshot = specs.map((spec, i) => vm(`vm${i}`, spec));
     const result = place(frozen(snapshot), WEB);

@@ -48,7 +48,7 @@ describe('placeMany: k containers in one step, each counted before the next is p
   it.each<[string, PlacementVm[], number, string[], string]>([
     ['maxContainers runs out', [vm('a', { maxContainers: 1 }), vm('b', { maxContainers: 2 })], 5, ['a', 'b', 'b'], 'max-containers'],
     ['committed CPU runs out', [vm('a', { cpuCapacity: 2 })], 3, ['a', 'a'], 'cpu-committed'],
-    ['no VM at all can take one', [vm('a', { hostCpuPct: 99 })], 2, [], 'cpu-busy'],
+    ['no VM at all can take one', [vm('a', { cpuCapacity: 0 })], 2, [], 'cpu-committed'],
   ])('reports how many could not be placed when %s', (_, snapshot, count, winners, reason) => {
     const result = placeMany(frozen(snapshot), WEB, count);
     expect(result.winners).toEqual(winners);

@@ -52,8 +52,8 @@ describe('placement strategy registry', () => {
 });
 
 describe('resolvePlacementSettings', () => {
-  it('defaults to spread, no overcommit and 90% host CPU', () => {
-    expect(resolvePlacementSettings()).toEqual({ strategy: 'spread', cpuOvercommit: 1, maxHostCpuPct: 90 });
+  it('defaults to spread, no overcommit and no host-CPU exclusion', () => {
+    expect(resolvePlacementSettings()).toEqual({ strategy: 'spread', cpuOvercommit: 1, maxHostCpuPct: 100 });
     expect(resolvePlacementSettings()).toEqual(DEFAULT_PLACEMENT_SETTINGS);
   });
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiErrorBody, BalancerSettings, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
+import type { ApiErrorBody, BalancerSettings, ClusterResponse, ClusterVmSummary, DrainResponse, EventListResponse, ServicePolicyView, ServiceView, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
 import { type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
 import type { AgentServer } from './agent-server';
 import type { ClusterState, VmRecord } from './cluster-state';
@@ -9,9 +9,13 @@ import { ContainerCommands, DEFAULT_DRAIN_TIMEOUT_MS, specFromBody } from './con
 import { HttpError, readJsonBody, sendJson } from './http-util';
 import type { Tier1Front } from './traffic/tier1-front';
 import { balancerChangeFromBody } from './balancer-settings';
+import { InvalidEventQueryError, parseEventQuery, type EventStore } from './events';
+import type { Services } from './scaling/services';
 
 export interface AdminApiDeps {
   cluster: ClusterState;
+  services: Services;
+  events: EventStore;
   agents: AgentServer;
   traffic: Tier1Front;
   now: () => number;
@@ -82,6 +86,7 @@ export class AdminApi {
       }
       sendJson(res, 200, (await this.containers.stop(params['id']!, drainTimeoutMs)) satisfies ContainerStopResponse);
     });
+    this.serviceRoutes(deps);
     this.server = createServer((req, res) => this.handle(req, res));
     // Slow or idle clients must not hold sockets forever.
     this.server.headersTimeout = 10_000;
@@ -122,7 +127,8 @@ export class AdminApi {
       }
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1]!)));
-      Promise.resolve(route.handler(req, res, params, url)).catch((error: unknown) => this.fail(res, error));
+      // Through a promise even for synchronous handlers, so a throw becomes an error answer, not a crash.
+      new Promise<void>((resolve) => resolve(route.handler(req, res, params, url))).catch((error: unknown) => this.fail(res, error));
       return;
     }
     if (allowed.length > 0) {
@@ -130,6 +136,47 @@ export class AdminApi {
       return;
     }
     sendJson(res, 404, { error: 'not-found', message: `no route ${req.method} ${url.pathname}` });
+  }
+
+  /** The autoscaler's routes: cluster summary, per-service policy, scale and autoscale, VM drain, events. */
+  private serviceRoutes(deps: AdminApiDeps): void {
+    this.route('GET', '/api/v1/cluster', (_req, res) => {
+      const vms: ClusterVmSummary[] = deps.cluster.list().map((vm) => ({
+        id: vm.id,
+        status: vm.status,
+        draining: deps.services.isDraining(vm.id),
+        maxContainers: vm.capacity.maxContainers,
+        containers: vm.containers.filter((c) => c.state !== 'exited').length,
+        ready: vm.containers.filter((c) => c.ready && !c.draining).length,
+        cpuPct: vm.host?.cpuPct ?? null,
+        requestsPerSecond: deps.traffic.traffic(vm.id).requestsPerSecond,
+      }));
+      sendJson(res, 200, { services: deps.services.list(), vms } satisfies ClusterResponse);
+    });
+    this.route('GET', '/api/v1/services/:name/policy', (_req, res, params) => sendJson(res, 200, deps.services.policyView(params['name']!) satisfies ServicePolicyView));
+    this.route('PUT', '/api/v1/services/:name/policy', async (req, res, params) => {
+      sendJson(res, 200, deps.services.updatePolicy(params['name']!, await readJsonBody(req)) satisfies ServicePolicyView);
+    });
+    this.route('POST', '/api/v1/services/:name/scale', async (req, res, params) => {
+      const body = await readJsonBody(req);
+      sendJson(res, 200, deps.services.scale(params['name']!, body['replicas']) satisfies ServiceView);
+    });
+    this.route('POST', '/api/v1/services/:name/autoscale', async (req, res, params) => {
+      const body = await readJsonBody(req);
+      sendJson(res, 200, deps.services.setAutoscale(params['name']!, body['enabled']) satisfies ServiceView);
+    });
+    this.route('POST', '/api/v1/vms/:id/drain', (_req, res, params) => sendJson(res, 200, deps.services.drain(params['id']!, true) satisfies DrainResponse));
+    this.route('DELETE', '/api/v1/vms/:id/drain', (_req, res, params) => sendJson(res, 200, deps.services.drain(params['id']!, false) satisfies DrainResponse));
+    this.route('GET', '/api/v1/events', (_req, res, _params, url) => {
+      let query;
+      try {
+        query = parseEventQuery(url.searchParams);
+      } catch (error) {
+        if (error instanceof InvalidEventQueryError) throw new HttpError(400, 'invalid-query', error.message, {}, [...error.problems]);
+        throw error;
+      }
+      sendJson(res, 200, deps.events.query(query) satisfies EventListResponse);
+    });
   }
 
   private balancerView(): BalancerSettings {
@@ -156,7 +203,7 @@ export class AdminApi {
       return;
     }
     if (error instanceof HttpError) {
-      sendJson(res, error.status, { error: error.code, message: error.message } satisfies ApiErrorBody, error.headers);
+      sendJson(res, error.status, { error: error.code, message: error.message, ...(error.problems ? { problems: error.problems } : {}) } satisfies ApiErrorBody, error.headers);
       return;
     }
     this.deps.log.error({ err: error }, 'admin API handler failed');

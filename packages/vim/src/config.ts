@@ -1,4 +1,5 @@
 import { POLICY_NAMES, type PolicyName } from '@acs/balancing';
+import { DEFAULT_PLACEMENT_STRATEGY, PLACEMENT_STRATEGY_NAMES, ScalingPolicyError, validateScalingPolicy, type PlacementStrategyName } from '@acs/scaling';
 import { hostPort, integer, LOG_LEVEL_SETTING, oneOf, text, type HostPort, type Setting, type SettingValues } from '@acs/daemon';
 import {
   DEFAULT_ADMIN_LISTEN,
@@ -8,6 +9,8 @@ import {
   DEFAULT_SLOW_START_MS,
   DEFAULT_AGENT_LISTEN,
   DEFAULT_DATA_DIR,
+  DEFAULT_EVENT_RETENTION_DAYS,
+  DEFAULT_STARTUP_GRACE_MS,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_PING_INTERVAL_MS,
   DEFAULT_REPORT_INTERVAL_MS,
@@ -136,8 +139,74 @@ export const VIM_SETTINGS = {
     defaultValue: DEFAULT_REQUEST_TIMEOUT_MS,
     parse: integer(100, 3_600_000),
   } satisfies Setting<number>,
+  scalingPolicy: {
+    flag: 'scaling-policy',
+    placeholder: 'json',
+    env: 'ACS_SCALING_POLICY',
+    description:
+      'the web service\'s scaling policy on a first start, as JSON, e.g. \'{"maxReplicas":8,"behavior":{"scaleDown":{"stabilizationWindowS":30}}}\' (later changes: PUT /api/v1/services/web/policy, kept in the data dir)',
+    defaultValue: {},
+    defaultText: 'HPA defaults: cpu 60%, 1–12 containers',
+    parse: scalingPolicyJson,
+  } satisfies Setting<Record<string, unknown>>,
+  placementStrategy: {
+    flag: 'placement-strategy',
+    placeholder: 'strategy',
+    env: 'ACS_PLACEMENT_STRATEGY',
+    description: `where new containers go on a first start (${PLACEMENT_STRATEGY_NAMES.join(', ')}); later: acs policy set placement.strategy=...`,
+    defaultValue: DEFAULT_PLACEMENT_STRATEGY,
+    parse: oneOf(PLACEMENT_STRATEGY_NAMES),
+  } satisfies Setting<PlacementStrategyName>,
+  reconcile: {
+    flag: 'reconcile',
+    placeholder: 'on|off',
+    env: 'ACS_RECONCILE',
+    description: 'off: the VIM starts and stops no container on its own (no autoscaling; containers only by hand with acs container start|stop)',
+    defaultValue: true,
+    defaultText: 'on',
+    parse: onOff,
+  } satisfies Setting<boolean>,
+  startupGraceMs: {
+    flag: 'startup-grace-ms',
+    placeholder: 'ms',
+    env: 'ACS_STARTUP_GRACE_MS',
+    description: 'after a restart, start or stop no container until the VMs seen before are back, or this long has passed',
+    defaultValue: DEFAULT_STARTUP_GRACE_MS,
+    parse: integer(0, 3_600_000),
+  } satisfies Setting<number>,
+  eventRetentionDays: {
+    flag: 'event-retention-days',
+    placeholder: 'days',
+    env: 'ACS_EVENT_RETENTION_DAYS',
+    description: 'events older than this are pruned from the event log (data-dir/events.sqlite)',
+    defaultValue: DEFAULT_EVENT_RETENTION_DAYS,
+    parse: integer(1, 3650),
+  } satisfies Setting<number>,
   logLevel: LOG_LEVEL_SETTING,
 };
+
+function onOff(raw: string): boolean {
+  if (raw === 'on' || raw === 'true') return true;
+  if (raw === 'off' || raw === 'false') return false;
+  throw new Error('on or off');
+}
+
+/** Parses and validates a scaling policy given as JSON, listing every problem at once. */
+function scalingPolicyJson(raw: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw new Error(`a JSON object (${(error as Error).message})`);
+  }
+  try {
+    validateScalingPolicy(parsed);
+  } catch (error) {
+    if (error instanceof ScalingPolicyError) throw new Error(`a valid scaling policy: ${error.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    throw error;
+  }
+  return parsed as Record<string, unknown>;
+}
 
 export type VimSettings = SettingValues<typeof VIM_SETTINGS>;
 

@@ -66,11 +66,16 @@ export class ContainerCommands {
     if (matches.length === 0) throw new HttpError(404, 'container-not-found', `no container ${containerRef} on any ready VM; see acs containers`);
     if (matches.length > 1) throw new HttpError(409, 'ambiguous', `${containerRef} matches ${matches.length} containers; give more of the id`);
     const { vm, id } = matches[0]!;
+    return this.stopOn(vm, id, drainTimeoutMs);
+  }
+
+  /** Drains and stops one container on one VM, both already known. */
+  async stopOn(vm: string, containerId: string, drainTimeoutMs: number): Promise<ContainerStopped & { vm: string }> {
     // The drain itself may take up to its timeout: give the command that plus a margin.
     const stopped = await this.agents
-      .request(vm, { type: 'stopContainer', containerId: id, drainTimeoutMs }, parseContainerStopped, drainTimeoutMs + 30_000)
+      .request(vm, { type: 'stopContainer', containerId, drainTimeoutMs }, parseContainerStopped, drainTimeoutMs + 30_000)
       .catch(toHttpError);
-    this.cluster.containerStopped(vm, id);
+    this.cluster.containerStopped(vm, containerId);
     return { ...stopped, vm };
   }
 }

@@ -18,3 +18,6 @@ export const MAX_UNREAD_OUTPUT_BYTES = 4 * 1024 * 1024;
 export const SWEEP_INTERVAL_MS = 250;
 /** Ping an agent we have sent nothing else for this long (see the liveness note in protocol/messages.ts). */
 export const DEFAULT_PING_INTERVAL_MS = 5000;
+/** Longest wait after a restart for the VMs seen before to come back before reconciling without them. */
+export const DEFAULT_STARTUP_GRACE_MS = 30_000;
+export const DEFAULT_EVENT_RETENTION_DAYS = 7;

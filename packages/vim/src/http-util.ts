@@ -8,6 +8,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Validation failures, each naming its field (sent as `problems`). */
+    readonly problems?: Array<{ path: string; message: string }>,
   ) {
     super(message);
     this.name = 'HttpError';

@@ -4,3 +4,4 @@ export { AgentServer } from './agent-server';
 export * from './errors';
 export { VIM_SETTINGS } from './config';
 export { main } from './main';
+export * from './events';

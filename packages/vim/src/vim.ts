@@ -6,6 +6,13 @@ import { AgentServer, type AgentServerOptions } from './agent-server';
 import { DEFAULT_SLOW_START_MS } from './defaults';
 import { Tier1Front } from './traffic/tier1-front';
 import { ClusterState } from './cluster-state';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_PLACEMENT_STRATEGY, type PlacementStrategyName } from '@acs/scaling';
+import { ContainerCommands, DEFAULT_DRAIN_TIMEOUT_MS } from './container-commands';
+import { DEFAULT_EVENT_RETENTION_DAYS, DEFAULT_STARTUP_GRACE_MS } from './defaults';
+import { EVENT_LOG_FILE, EventStore } from './events';
+import { Services } from './scaling/services';
 
 export interface VimOptions extends Omit<AgentServerOptions, 'listen'> {
   agentListen: HostPort;
@@ -17,10 +24,21 @@ export interface VimOptions extends Omit<AgentServerOptions, 'listen'> {
   slowStartMs?: number;
   /** When set, every admin API change must carry `Authorization: Bearer <token>`. */
   adminToken?: string;
+  /** Where the event log and the services' desired state live; undefined keeps them in memory only. */
+  dataDir?: string;
+  /** @default true: the VIM runs the web service's control loop (autoscaling, placement, replacement). */
+  reconcile?: boolean;
+  /** The scaling policy on a first start (validated); later ones come from the data dir. */
+  scalingPolicy?: Record<string, unknown>;
+  placementStrategy?: PlacementStrategyName;
+  startupGraceMs?: number;
+  eventRetentionDays?: number;
 }
 
 export interface RunningVim {
   cluster: ClusterState;
+  services: Services;
+  events: EventStore;
   agents: AgentServer;
   traffic: Tier1Front;
   agentAddress: AddressInfo;
@@ -40,7 +58,24 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
     cluster,
     log.child({ part: 'tier1' }),
   );
-  const admin = new AdminApi(options.adminListen, { cluster, agents, traffic, now, adminToken: options.adminToken, log: log.child({ part: 'admin' }) });
+  if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const events = new EventStore(options.dataDir === undefined ? ':memory:' : join(options.dataDir, EVENT_LOG_FILE), { log: log.child({ part: 'events' }) });
+  const services = new Services(
+    {
+      dataDir: options.dataDir,
+      reconcile: options.reconcile ?? true,
+      initialScaling: options.scalingPolicy ?? {},
+      initialPlacement: { strategy: options.placementStrategy ?? DEFAULT_PLACEMENT_STRATEGY },
+      startupGraceMs: options.startupGraceMs ?? DEFAULT_STARTUP_GRACE_MS,
+      drainTimeoutMs: DEFAULT_DRAIN_TIMEOUT_MS,
+      now,
+    },
+    cluster,
+    new ContainerCommands(cluster, agents),
+    events,
+    log.child({ part: 'autoscaler' }),
+  );
+  const admin = new AdminApi(options.adminListen, { cluster, services, events, agents, traffic, now, adminToken: options.adminToken, log: log.child({ part: 'admin' }) });
   const agentAddress = await agents.listen();
   let adminAddress: AddressInfo;
   let httpAddress: AddressInfo;
@@ -51,15 +86,21 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
     await Promise.allSettled([agents.close(), admin.close()]);
     throw error;
   }
+  events.startPruning({ retentionMs: (options.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS) * 86_400_000 });
+  services.start();
   return {
     cluster,
+    services,
+    events,
     agents,
     traffic,
     agentAddress,
     adminAddress,
     httpAddress,
     async close() {
+      services.stop();
       await Promise.all([traffic.close(), admin.close(), agents.close()]);
+      events.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { BalancerSettings } from '@acs/api-types';
 import type { AdminClient } from '../api-client';
 import { UsageError } from '../errors';
+import { scalar } from '../pairs';
 
 export async function balancerGetCommand(client: AdminClient, options: { json?: boolean }, out: (text: string) => void): Promise<void> {
   const settings = await client.get<BalancerSettings>('/api/v1/balancer');
@@ -22,8 +23,7 @@ export async function balancerSetCommand(client: AdminClient, pairs: string[], o
   for (const pair of pairs) {
     const match = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(pair);
     if (!match) throw new UsageError(`expected key=value, got ${JSON.stringify(pair)} (e.g. acs balancer set policy=p2c)`);
-    const raw = match[2]!;
-    body[match[1]!] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw === 'true' || raw === 'false' ? raw === 'true' : raw;
+    body[match[1]!] = scalar(match[2]!);
   }
   out(render(await client.put<BalancerSettings>('/api/v1/balancer', body)));
 }

@@ -36,7 +36,7 @@ export function exclusionOf(
     const committed = `${round(load.committedCpus)} + ${round(cpus)} cores committed`;
     return { reason: 'cpu-committed', detail: `${committed} > ${round(vm.cpuCapacity)} × ${settings.cpuOvercommit}` };
   }
-  if (load.hostCpuPct !== undefined && load.hostCpuPct >= settings.maxHostCpuPct) {
+  if (settings.maxHostCpuPct < 100 && load.hostCpuPct !== undefined && load.hostCpuPct >= settings.maxHostCpuPct) {
     return { reason: 'cpu-busy', detail: `host CPU ${round(load.hostCpuPct)}% ≥ ${settings.maxHostCpuPct}%` };
   }
   return undefined;

@@ -4,8 +4,14 @@ import type { PlacementSettings } from './types';
 export const DEFAULT_PLACEMENT_STRATEGY = 'spread';
 /** 1: the CPU limits on a VM never add up to more cores than it has, so a limit is a promise the VM can keep. */
 export const DEFAULT_CPU_OVERCOMMIT = 1;
-/** Headroom for the agent, Docker and the tier-2 balancer on the same host. */
-export const DEFAULT_MAX_HOST_CPU_PCT = 90;
+/**
+ * 100: off. Scale-out happens because the service is busy, so every VM running it reports high CPU just
+ * when a container must be placed; excluding busy hosts then refuses the very capacity asked for (and in
+ * a lab where all VMs share one host, made placement follow whichever agent sampled last). Committed CPU
+ * is the capacity guard, as Kubernetes schedules on requests, not on measured use. Set below 100 to keep
+ * headroom on hosts that run other work.
+ */
+export const DEFAULT_MAX_HOST_CPU_PCT = 100;
 
 export const DEFAULT_PLACEMENT_SETTINGS: Readonly<PlacementSettings> = Object.freeze({
   strategy: DEFAULT_PLACEMENT_STRATEGY,

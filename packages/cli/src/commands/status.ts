@@ -1,0 +1,53 @@
+import type { ClusterResponse, ServiceView } from '@acs/api-types';
+import type { AdminClient } from '../api-client';
+import { age, pct, since, table } from '../format';
+
+export async function statusCommand(client: AdminClient, options: { json?: boolean }, out: (text: string) => void): Promise<void> {
+  const cluster = await client.get<ClusterResponse>('/api/v1/cluster');
+  out(options.json ? JSON.stringify(cluster, null, 2) : render(cluster, Date.now()));
+}
+
+/** Services first (what the autoscaler wants and why), then the VMs they run on. */
+function render(cluster: ClusterResponse, now: number): string {
+  const blocks: string[] = [];
+  if (cluster.services.length === 0) {
+    blocks.push('No services.');
+  } else {
+    const rows = cluster.services.map((s) => [
+      s.name,
+      String(s.desired),
+      String(s.ready),
+      String(s.starting),
+      String(s.draining),
+      s.autoscale ? 'on' : 'off',
+      s.strategy,
+      `${s.minReplicas}-${s.maxReplicas}`,
+      s.placement,
+    ]);
+    const services = table(['SERVICE', 'DESIRED', 'READY', 'STARTING', 'DRAINING', 'AUTOSCALE', 'STRATEGY', 'MIN-MAX', 'PLACEMENT'], rows);
+    blocks.push([services, ...cluster.services.map((s) => decisionLine(s, now))].join('\n'));
+  }
+  if (cluster.vms.length === 0) {
+    blocks.push('No VMs have connected yet. Start an agent: acs-vmm --vim <host:port> --secret-file <file>');
+  } else {
+    const rows = cluster.vms.map((vm) => [
+      vm.id,
+      vm.status,
+      vm.draining ? 'yes' : 'no',
+      `${vm.containers}/${vm.maxContainers}`,
+      String(vm.ready),
+      pct(vm.cpuPct ?? undefined),
+      vm.requestsPerSecond.toFixed(1),
+    ]);
+    blocks.push(table(['VM', 'STATUS', 'DRAINING', 'CONTAINERS', 'READY', 'CPU', 'REQ/S'], rows));
+  }
+  return blocks.join('\n\n');
+}
+
+/** Without autoscale the last decision is history, not what sets the count: say which one rules. */
+function decisionLine(s: ServiceView, now: number): string {
+  const pinned = s.autoscale ? '' : ` (autoscale off: pinned at ${s.desired} until \`acs autoscale on\`)`;
+  const d = s.lastDecision;
+  if (d === null) return `${s.name}: no autoscaling decision yet${pinned}`;
+  return `${s.name}: last decision ${age(since(d.at, now))} ago chose ${d.desired} (${d.reason}): ${d.summary}${pinned}`;
+}

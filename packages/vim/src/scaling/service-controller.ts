@@ -1,0 +1,350 @@
+import type { EventKind, ServiceView } from '@acs/api-types';
+import type { Logger } from '@acs/daemon';
+import type { ContainerSpec } from '@acs/protocol';
+import {
+  chooseVictims,
+  countServiceReplicas,
+  placeMany,
+  recommend,
+  releasableFromDrainingVms,
+  type PlacementSettings,
+  type RecommenderState,
+  type ScalingExplanation,
+  type ScalingPolicy,
+} from '@acs/scaling';
+import type { ClusterState } from '../cluster-state';
+import type { ContainerCommands } from '../container-commands';
+import { RateTracker } from './rate-tracker';
+import { placementSnapshot, scalingContainers } from './snapshots';
+
+/** Where events go (the persisted log); the controller never reads it back. */
+export interface EventSink {
+  append(event: { at: number; kind: EventKind; service: string | null; message: string; data: Record<string, unknown> }): unknown;
+}
+
+export interface ServiceDefinition {
+  name: string;
+  spec: ContainerSpec;
+  policy: ScalingPolicy;
+  placement: PlacementSettings;
+  desired: number;
+  autoscale: boolean;
+}
+
+export interface ServiceControllerOptions {
+  /** Drain allowed for each container stopped by scale-in. */
+  drainTimeoutMs: number;
+  /**
+   * After a (re)start, no container is started or stopped until every VM that ran containers before is
+   * back and reporting, or this long has passed: a restart alone must change nothing.
+   */
+  startupGraceMs: number;
+  /** VMs that ran containers before the restart (from the saved state). */
+  knownVms: ReadonlySet<string>;
+  now: () => number;
+}
+
+/** A started command outstanding, so the next period does not start (or stop) the same container twice. */
+interface Pending {
+  kind: 'start' | 'stop';
+  vm: string;
+  containerId?: string;
+  since: number;
+}
+
+/** First and longest wait before a VM where a start failed gets another container. */
+const START_BACKOFF_MS = { first: 2_000, max: 60_000 };
+/** A decision that changes nothing is still logged this often, so the log shows the autoscaler alive. */
+const QUIET_DECISION_LOG_MS = 60_000;
+
+/**
+ * One service's control loop: each period it reads the cluster view, asks the recommender for a count
+ * (when autoscaling), and reconciles: places new containers, drains surplus ones, replaces those lost
+ * with a VM, and moves containers off draining VMs. Decisions are pure (@acs/scaling); this class only
+ * gathers snapshots, sends commands and records what happened. Runs never overlap: a period is
+ * synchronous and commands it sends are tracked as pending until they answer.
+ */
+export class ServiceController {
+  private recommenderState: RecommenderState | undefined;
+  private readonly rates = new RateTracker();
+  private readonly pending = new Set<Pending>();
+  private readonly startBackoff = new Map<string, { until: number; delayMs: number }>();
+  private lastDecision: { explanation: ScalingExplanation; loggedAt: number } | undefined;
+  private lastCapacityShortfall: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private kicked = false;
+  private readonly startedAt: number;
+  private settled = false;
+
+  constructor(
+    readonly service: ServiceDefinition,
+    private readonly drainingVms: ReadonlySet<string>,
+    private readonly cluster: ClusterState,
+    private readonly commands: ContainerCommands,
+    private readonly events: EventSink,
+    private readonly options: ServiceControllerOptions,
+    private readonly log: Logger,
+    /** Called whenever desired or autoscale changed, to persist them. */
+    private readonly onChange: () => void,
+  ) {
+    this.startedAt = options.now();
+  }
+
+  start(): void {
+    this.schedule(this.service.policy.controlPeriodMs);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Runs a period now (soon), e.g. after an operator's change; coalesces with one already due. */
+  kick(): void {
+    if (this.kicked || this.timer === undefined) return;
+    this.kicked = true;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.period(), 0);
+  }
+
+  setPolicy(policy: ScalingPolicy, placement: PlacementSettings): void {
+    this.service.policy = policy;
+    this.service.placement = placement;
+    this.onChange();
+    this.kick();
+  }
+
+  /** A person's count: pins it (autoscale off) until autoscale is switched on again. */
+  scaleTo(replicas: number): void {
+    const before = this.service.desired;
+    this.service.desired = replicas;
+    this.service.autoscale = false;
+    this.onChange();
+    this.record('operator', `${this.service.name} scaled by hand from ${before} to ${replicas}; autoscale off until switched on`, { from: before, to: replicas });
+    this.kick();
+  }
+
+  setAutoscale(enabled: boolean): void {
+    if (this.service.autoscale === enabled) return;
+    this.service.autoscale = enabled;
+    // A fresh state remembers the current count, so switching on never scales down at once (HPA on start).
+    if (enabled) this.recommenderState = undefined;
+    this.onChange();
+    this.record('operator', `autoscale ${enabled ? 'on' : 'off'} for ${this.service.name} at ${this.service.desired} containers`, { autoscale: enabled, desired: this.service.desired });
+    this.kick();
+  }
+
+  view(): ServiceView {
+    const counts = countServiceReplicas(this.placementSnapshot(), this.service.name);
+    const draining = this.countDraining();
+    const decision = this.lastDecision?.explanation;
+    return {
+      name: this.service.name,
+      autoscale: this.service.autoscale,
+      desired: this.service.desired,
+      ready: counts.ready,
+      starting: counts.starting,
+      draining,
+      minReplicas: this.service.policy.minReplicas,
+      maxReplicas: this.service.policy.maxReplicas,
+      strategy: this.service.policy.strategy,
+      placement: this.service.placement.strategy,
+      lastDecision: decision ? { at: new Date(decision.at).toISOString(), desired: decision.desired, reason: decision.reason, summary: decision.summary } : null,
+    };
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => this.period(), delayMs);
+    this.timer.unref();
+  }
+
+  private period(): void {
+    this.kicked = false;
+    try {
+      this.runPeriod(this.options.now());
+    } catch (error) {
+      // A bug in one period must not stop the loop; it is logged where an operator looks.
+      this.log.error({ err: (error as Error).stack ?? String(error) }, 'control period failed');
+      this.record('error', `control period for ${this.service.name} failed: ${(error as Error).message}`, {});
+    } finally {
+      if (this.timer !== undefined) this.schedule(this.service.policy.controlPeriodMs);
+    }
+  }
+
+  private runPeriod(now: number): void {
+    if (!this.settled) {
+      this.settled = this.restartSettled(now);
+      if (!this.settled) return;
+      this.log.info({ service: this.service.name, desired: this.service.desired, waitedMs: now - this.startedAt }, 'cluster view settled; reconciling');
+    }
+    this.observeRates();
+    if (this.service.autoscale) this.decide(now);
+    this.reconcile(now);
+  }
+
+  /** Every VM that ran containers before is back and has reported, or the grace is over. */
+  private restartSettled(now: number): boolean {
+    if (now - this.startedAt >= this.options.startupGraceMs) return true;
+    for (const id of this.options.knownVms) {
+      const vm = this.cluster.get(id);
+      if (!vm || vm.status !== 'ready' || vm.lastReportAt === null) return false;
+    }
+    return true;
+  }
+
+  private observeRates(): void {
+    const live = new Set<string>();
+    for (const vm of this.cluster.all()) {
+      if (vm.status !== 'ready' || vm.lastReportAt === null) continue;
+      for (const c of vm.containers) {
+        if (c.service !== this.service.name) continue;
+        live.add(c.id);
+        this.rates.observe(c.id, c.requestsTotal, vm.lastReportAt);
+      }
+    }
+    this.rates.retain(live);
+  }
+
+  private decide(now: number): void {
+    const containers = scalingContainers(this.cluster.all(), this.service.name, this.drainingVms, (id) => this.rates.rate(id));
+    const result = recommend({ now, currentReplicas: this.service.desired, containers }, this.service.policy, this.recommenderState);
+    this.recommenderState = result.state;
+    const { explanation } = result;
+    const before = this.service.desired;
+    const previous = this.lastDecision;
+    const changed = result.desired !== before;
+    if (changed) {
+      this.service.desired = result.desired;
+      this.onChange();
+    }
+    const worthLogging = changed || !previous || previous.explanation.reason !== explanation.reason || now - previous.loggedAt >= QUIET_DECISION_LOG_MS;
+    this.lastDecision = { explanation, loggedAt: worthLogging ? now : (previous?.loggedAt ?? now) };
+    if (worthLogging) {
+      this.record('decision', explanation.summary, { current: before, desired: result.desired, reason: explanation.reason, summary: explanation.summary, explanation });
+    }
+  }
+
+  private placementSnapshot(): ReturnType<typeof placementSnapshot> {
+    return placementSnapshot(this.cluster.all(), this.drainingVms, () => this.service.spec.cpus);
+  }
+
+  private countDraining(): number {
+    let n = 0;
+    for (const vm of this.cluster.all()) {
+      if (vm.status !== 'ready') continue;
+      for (const c of vm.containers) if (c.service === this.service.name && (c.draining || c.state === 'draining' || c.state === 'stopping')) n++;
+    }
+    return n;
+  }
+
+  private reconcile(now: number): void {
+    const snapshot = this.placementSnapshot();
+    const counts = countServiceReplicas(snapshot, this.service.name);
+    const startsPending = [...this.pending].filter((p) => p.kind === 'start').length;
+    const stopsPending = [...this.pending].filter((p) => p.kind === 'stop').length;
+    const have = counts.usable + startsPending;
+    const desired = this.service.desired;
+
+    // Containers on draining VMs go once replacements are ready; those on down VMs are only replaced.
+    for (const need of releasableFromDrainingVms(snapshot, this.service.name, desired)) {
+      if (this.isStopping(need.containerId)) continue;
+      this.stopContainer(need.vmId, need.containerId, now, `moving off draining VM ${need.vmId}`);
+    }
+
+    // One batch in each direction at a time: a scale action in progress blocks the next of its kind.
+    if (have < desired && startsPending === 0) {
+      this.scaleOut(snapshot, desired - have, now);
+    } else if (have > desired && stopsPending === 0 && startsPending === 0) {
+      const victims = chooseVictims(snapshot, this.service.name, have - desired, this.service.placement.strategy);
+      for (const victim of victims) {
+        if (this.isStopping(victim.containerId)) continue;
+        this.stopContainer(victim.vmId, victim.containerId, now, `scale-in to ${desired} (${victim.reason})`);
+      }
+    }
+  }
+
+  private scaleOut(snapshot: ReturnType<typeof placementSnapshot>, count: number, now: number): void {
+    const avoid = [...this.startBackoff].filter(([, b]) => b.until > now).map(([vm]) => vm);
+    const result = placeMany(snapshot, { service: this.service.name, cpus: this.service.spec.cpus, avoid }, count, this.service.placement);
+    result.winners.forEach((vm, i) => {
+      const placement = result.placements[i];
+      this.record('placement', `${this.service.name}: new container on ${vm} (${this.service.placement.strategy})`, { winner: vm, strategy: this.service.placement.strategy, candidates: placement?.candidates ?? [] });
+      this.startContainer(vm, now);
+    });
+    if (result.unplaced > 0) {
+      const last = result.placements[result.placements.length - 1];
+      const reasons = (last?.candidates ?? []).filter((c) => !c.eligible).map((c) => `${c.vmId}: ${'reason' in c ? c.reason : ''}`);
+      const shortfall = `${result.unplaced}|${reasons.join(',')}`;
+      // Logged when the shortfall changes, not every period: the log is for people.
+      if (shortfall !== this.lastCapacityShortfall) {
+        this.record(
+          'insufficient-capacity',
+          `${this.service.name}: ${result.unplaced} container(s) could not be placed (${reasons.length > 0 ? reasons.join('; ') : 'no VM is ready'}); retrying every period`,
+          { unplaced: result.unplaced, candidates: last?.candidates ?? [], avoided: avoid },
+        );
+        this.lastCapacityShortfall = shortfall;
+      }
+    } else {
+      this.lastCapacityShortfall = undefined;
+    }
+  }
+
+  private startContainer(vm: string, now: number): void {
+    const pending: Pending = { kind: 'start', vm, since: now };
+    this.pending.add(pending);
+    this.commands.start(vm, this.service.spec).then(
+      (started) => {
+        this.pending.delete(pending);
+        this.startBackoff.delete(vm);
+        this.record('command', `started ${started.name} on ${vm} for ${this.service.name}`, { command: 'start', vm, ok: true, containerId: started.containerId, name: started.name, hostPort: started.hostPort });
+      },
+      (error: Error & { code?: string }) => {
+        this.pending.delete(pending);
+        const previous = this.startBackoff.get(vm);
+        const delayMs = Math.min(START_BACKOFF_MS.max, previous ? previous.delayMs * 2 : START_BACKOFF_MS.first);
+        this.startBackoff.set(vm, { until: this.options.now() + delayMs, delayMs });
+        this.record('command', `starting a container for ${this.service.name} on ${vm} failed (${error.code ?? 'error'}: ${error.message}); trying other VMs, ${vm} again in ${delayMs / 1000} s`, {
+          command: 'start',
+          vm,
+          ok: false,
+          code: error.code,
+          error: error.message,
+          backoffMs: delayMs,
+        });
+        this.kick();
+      },
+    );
+  }
+
+  private isStopping(containerId: string): boolean {
+    for (const p of this.pending) if (p.kind === 'stop' && p.containerId === containerId) return true;
+    return false;
+  }
+
+  private stopContainer(vm: string, containerId: string, now: number, why: string): void {
+    const pending: Pending = { kind: 'stop', vm, containerId, since: now };
+    this.pending.add(pending);
+    this.commands.stopOn(vm, containerId, this.options.drainTimeoutMs).then(
+      (stopped) => {
+        this.pending.delete(pending);
+        this.record('command', `stopped ${containerId.slice(0, 12)} on ${vm}: ${why}${stopped.drained ? '' : ` (drain timed out with ${stopped.inflightAtStop} in flight)`}`, {
+          command: 'stop',
+          vm,
+          ok: true,
+          containerId,
+          why,
+          drained: stopped.drained,
+          inflightAtStop: stopped.inflightAtStop,
+        });
+      },
+      (error: Error & { code?: string }) => {
+        this.pending.delete(pending);
+        this.record('command', `stopping ${containerId.slice(0, 12)} on ${vm} failed (${error.code ?? 'error'}: ${error.message})`, { command: 'stop', vm, ok: false, containerId, why, code: error.code, error: error.message });
+      },
+    );
+  }
+
+  private record(kind: EventKind, message: string, data: Record<string, unknown>): void {
+    this.events.append({ at: this.options.now(), kind, service: this.service.name, message, data });
+  }
+}

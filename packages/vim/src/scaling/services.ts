@@ -1,0 +1,223 @@
+import type { DrainResponse, ServicePolicyView, ServiceView } from '@acs/api-types';
+import type { Logger } from '@acs/daemon';
+import { resolvePlacementSettings, ScalingPolicyError, validateScalingPolicy, type PlacementSettings, type ScalingPolicy } from '@acs/scaling';
+import type { ClusterState } from '../cluster-state';
+import { DEFAULT_CONTAINER_SPEC, type ContainerCommands } from '../container-commands';
+import { HttpError } from '../http-util';
+import { ServiceController, type EventSink } from './service-controller';
+import { ServiceStore, type PersistedState } from './service-store';
+
+export interface ServicesOptions {
+  /** Where the desired state is kept; undefined keeps nothing (in-process tests). */
+  dataDir: string | undefined;
+  /** Off: the VIM starts and stops no container on its own (containers are managed by hand). */
+  reconcile: boolean;
+  /** Used when the data dir holds no saved policy (first start). */
+  initialScaling: Record<string, unknown>;
+  initialPlacement: Record<string, unknown>;
+  startupGraceMs: number;
+  drainTimeoutMs: number;
+  now: () => number;
+}
+
+/** An HTTP 422 carrying every validation problem, each naming its field. */
+export class PolicyValidationError extends HttpError {
+  constructor(message: string, problems: Array<{ path: string; message: string }>) {
+    super(422, 'invalid-policy', message, {}, problems);
+  }
+}
+
+/**
+ * The services this VIM manages (one, `web`, for now; everything is keyed by name) with their saved
+ * state: desired counts, pins, policies, drained VMs. Owns one {@link ServiceController} per service.
+ */
+export class Services {
+  private readonly store: ServiceStore;
+  private readonly controllers = new Map<string, ServiceController>();
+  private readonly drainingVms: Set<string>;
+  private readonly knownVms: Set<string>;
+
+  constructor(
+    private readonly options: ServicesOptions,
+    private readonly cluster: ClusterState,
+    commands: ContainerCommands,
+    private readonly events: EventSink,
+    private readonly log: Logger,
+  ) {
+    this.store = new ServiceStore(options.dataDir);
+    const saved = this.store.load();
+    this.drainingVms = new Set(saved?.drainingVms ?? []);
+    this.knownVms = new Set(saved?.knownVms ?? []);
+    const name = DEFAULT_CONTAINER_SPEC.service;
+    const savedService = saved?.services[name];
+    const policy = validatedPolicy(savedService?.scaling ?? options.initialScaling);
+    const placement = validatedPlacement(savedService?.placement ?? options.initialPlacement);
+    const controller = new ServiceController(
+      { name, spec: DEFAULT_CONTAINER_SPEC, policy, placement, desired: savedService?.desired ?? policy.minReplicas, autoscale: savedService?.autoscale ?? true },
+      this.drainingVms,
+      cluster,
+      commands,
+      events,
+      { drainTimeoutMs: options.drainTimeoutMs, startupGraceMs: saved ? options.startupGraceMs : 0, knownVms: new Set(this.knownVms), now: options.now },
+      log.child({ service: name }),
+      () => this.save(),
+    );
+    this.controllers.set(name, controller);
+    cluster.on('vmUp', (vm) => {
+      events.append({ at: options.now(), kind: 'vm-up', service: null, message: `VM ${vm.id} (${vm.hostname}) is up`, data: { vm: vm.id, hostname: vm.hostname, capacity: vm.capacity } });
+      if (!this.knownVms.has(vm.id)) {
+        this.knownVms.add(vm.id);
+        this.save();
+      }
+      for (const c of this.controllers.values()) c.kick();
+    });
+    cluster.on('vmDown', (vm, reason) => {
+      events.append({ at: options.now(), kind: 'vm-down', service: null, message: `VM ${vm.id} is down: ${reason}; its containers are replaced elsewhere`, data: { vm: vm.id, reason, containers: vm.containers.length } });
+      for (const c of this.controllers.values()) c.kick();
+    });
+    if (!saved) this.save();
+  }
+
+  start(): void {
+    if (!this.options.reconcile) return;
+    for (const c of this.controllers.values()) c.start();
+  }
+
+  stop(): void {
+    for (const c of this.controllers.values()) c.stop();
+  }
+
+  list(): ServiceView[] {
+    return [...this.controllers.values()].map((c) => c.view());
+  }
+
+  isDraining(vmId: string): boolean {
+    return this.drainingVms.has(vmId);
+  }
+
+  get(name: string): ServiceController {
+    const controller = this.controllers.get(name);
+    if (!controller) throw new HttpError(404, 'service-not-found', `no service ${name}; this VIM manages: ${[...this.controllers.keys()].join(', ')}`);
+    return controller;
+  }
+
+  policyView(name: string): ServicePolicyView {
+    const { service } = this.get(name);
+    return { service: service.name, scaling: service.policy as unknown as Record<string, unknown>, placement: { ...service.placement } };
+  }
+
+  /** Deep-merges a partial policy into the current one and applies it only if the whole is valid. */
+  updatePolicy(name: string, body: Record<string, unknown>): ServicePolicyView {
+    const controller = this.get(name);
+    const problems: Array<{ path: string; message: string }> = [];
+    for (const key of Object.keys(body)) {
+      if (key !== 'scaling' && key !== 'placement' && key !== 'service') problems.push({ path: key, message: 'unknown field (expected scaling, placement)' });
+    }
+    const scalingPatch = body['scaling'] ?? {};
+    const placementPatch = body['placement'] ?? {};
+    if (!isRecord(scalingPatch)) problems.push({ path: 'scaling', message: 'must be an object' });
+    if (!isRecord(placementPatch)) problems.push({ path: 'placement', message: 'must be an object' });
+    const current = controller.service;
+    const policy = isRecord(scalingPatch) ? mergedPolicy(current.policy, scalingPatch, problems) : undefined;
+    const placement = isRecord(placementPatch) ? mergedPlacement(current.placement, placementPatch, problems) : undefined;
+    if (problems.length > 0 || !policy || !placement) throw new PolicyValidationError(`invalid policy: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+    controller.setPolicy(policy, placement);
+    this.events.append({ at: this.options.now(), kind: 'operator', service: name, message: `policy of ${name} changed`, data: { change: body } });
+    this.log.info({ service: name, change: body }, 'scaling policy changed');
+    return this.policyView(name);
+  }
+
+  scale(name: string, replicas: unknown): ServiceView {
+    const controller = this.get(name);
+    const max = controller.service.policy.maxReplicas;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0 || replicas > max) {
+      throw new PolicyValidationError(`replicas must be a whole number from 0 to maxReplicas (${max})`, [{ path: 'replicas', message: `must be a whole number from 0 to ${max}, got ${JSON.stringify(replicas)}` }]);
+    }
+    controller.scaleTo(replicas);
+    return controller.view();
+  }
+
+  setAutoscale(name: string, enabled: unknown): ServiceView {
+    if (typeof enabled !== 'boolean') throw new PolicyValidationError('enabled must be true or false', [{ path: 'enabled', message: 'must be true or false' }]);
+    const controller = this.get(name);
+    controller.setAutoscale(enabled);
+    return controller.view();
+  }
+
+  drain(vmId: string, draining: boolean): DrainResponse {
+    if (!this.cluster.get(vmId)) throw new HttpError(404, 'vm-not-found', `no VM ${vmId}; see acs vms`);
+    if (draining !== this.drainingVms.has(vmId)) {
+      if (draining) this.drainingVms.add(vmId);
+      else this.drainingVms.delete(vmId);
+      this.save();
+      this.events.append({
+        at: this.options.now(),
+        kind: 'operator',
+        service: null,
+        message: draining ? `VM ${vmId} drained: no new containers there; its containers move away` : `VM ${vmId} takes containers again`,
+        data: { vm: vmId, draining },
+      });
+      for (const c of this.controllers.values()) c.kick();
+    }
+    return { vm: vmId, draining };
+  }
+
+  private save(): void {
+    const state: PersistedState = { version: 1, services: {}, drainingVms: [...this.drainingVms], knownVms: [...this.knownVms] };
+    for (const [name, c] of this.controllers) {
+      state.services[name] = { desired: c.service.desired, autoscale: c.service.autoscale, scaling: c.service.policy as unknown as Record<string, unknown>, placement: { ...c.service.placement } };
+    }
+    try {
+      this.store.save(state);
+    } catch (error) {
+      // Keep running on what is in memory; the operator must know a restart would forget it.
+      this.log.error({ err: (error as Error).message, path: this.store.path }, 'could not save the service state; a VIM restart would lose the latest desired counts');
+    }
+  }
+}
+
+/** The policy with the patch deep-merged and validated as a whole; undefined (and problems added) when invalid. */
+function mergedPolicy(current: ScalingPolicy, patch: Record<string, unknown>, problems: Array<{ path: string; message: string }>): ScalingPolicy | undefined {
+  try {
+    // Switching strategy starts from the other strategy's defaults rather than carrying foreign fields.
+    if (patch['strategy'] !== undefined && patch['strategy'] !== current.strategy) {
+      return validateScalingPolicy({ minReplicas: current.minReplicas, maxReplicas: current.maxReplicas, controlPeriodMs: current.controlPeriodMs, ...patch });
+    }
+    return validateScalingPolicy(deepMerge(current as unknown as Record<string, unknown>, patch));
+  } catch (error) {
+    if (!(error instanceof ScalingPolicyError)) throw error;
+    problems.push(...error.problems.map((p) => ({ path: `scaling.${p.path}`, message: p.message })));
+    return undefined;
+  }
+}
+
+function mergedPlacement(current: PlacementSettings, patch: Record<string, unknown>, problems: Array<{ path: string; message: string }>): PlacementSettings | undefined {
+  try {
+    return { ...resolvePlacementSettings({ ...current, ...patch }) };
+  } catch (error) {
+    problems.push({ path: 'placement', message: (error as Error).message });
+    return undefined;
+  }
+}
+
+function validatedPolicy(input: Record<string, unknown>): ScalingPolicy {
+  return validateScalingPolicy(input);
+}
+
+function validatedPlacement(input: Record<string, unknown>): PlacementSettings {
+  return { ...resolvePlacementSettings(input) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Objects merge key by key; arrays and scalars in the patch replace what was there. */
+function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    const existing = out[key];
+    out[key] = isRecord(existing) && isRecord(value) ? deepMerge(existing, value) : value;
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+import type { ContainerMetrics, PlacementSnapshot, PlacementVm } from '@acs/scaling';
+import type { VmRecord } from '../cluster-state';
+
+/**
+ * Turns the cluster view into the pure snapshots @acs/scaling decides over. Nothing here decides: it
+ * only says, for one service, which containers count and what each reported.
+ */
+
+/** Per-container rates the VIM derives itself (reports carry cumulative counts). */
+export type RateOf = (containerId: string) => number | undefined;
+
+/**
+ * The service's containers that can carry traffic or soon will: on ready, non-draining VMs, not draining
+ * themselves. Containers on a down or draining VM are left out: they are being replaced, and HPA too
+ * counts only pods that exist for the workload.
+ */
+export function scalingContainers(vms: Iterable<VmRecord>, service: string, drainingVms: ReadonlySet<string>, rateOf: RateOf): ContainerMetrics[] {
+  const out: ContainerMetrics[] = [];
+  for (const vm of vms) {
+    if (vm.status !== 'ready' || drainingVms.has(vm.id)) continue;
+    for (const c of vm.containers) {
+      if (c.service !== service || c.draining || c.state === 'draining' || c.state === 'stopping' || c.state === 'exited') continue;
+      const ready = c.ready && c.state === 'running';
+      const metrics: ContainerMetrics['metrics'] = { cpu: c.cpuPct, inflight: c.inflight };
+      const rps = rateOf(c.id);
+      if (rps !== undefined) metrics.rps = rps;
+      out.push({ id: c.id, ready, starting: !ready && c.state === 'starting', metrics });
+    }
+  }
+  return out;
+}
+
+/** Every VM the VIM knows, as placement sees them (containers of all services count against capacity). */
+export function placementSnapshot(vms: Iterable<VmRecord>, drainingVms: ReadonlySet<string>, cpusOf: (containerId: string) => number): PlacementSnapshot {
+  const out: PlacementVm[] = [];
+  for (const vm of vms) {
+    out.push({
+      id: vm.id,
+      status: vm.status,
+      draining: drainingVms.has(vm.id),
+      maxContainers: vm.capacity.maxContainers,
+      cpuCapacity: vm.capacity.cpus,
+      hostCpuPct: vm.host?.cpuPct,
+      containers: vm.containers
+        .filter((c) => c.state !== 'exited')
+        .map((c) => ({
+          id: c.id,
+          service: c.service,
+          cpus: cpusOf(c.id),
+          state: c.draining || c.state === 'draining' || c.state === 'stopping' ? 'draining' : c.ready && c.state === 'running' ? 'ready' : 'starting',
+          inflight: c.inflight,
+        })),
+    });
+  }
+  return out;
+}
