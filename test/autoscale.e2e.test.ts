@@ -185,6 +185,26 @@ test('a VMM killed with SIGKILL has its containers replaced on the others', asyn
   await eventually(async () => total(await readyPerVm()) === 3 && (await web()).desired === 3, 20_000, 'three containers again');
 });
 
+test('a start that fails on one VM is retried on another, and that VM is backed off', async () => {
+  // An agent whose Docker never answers: it connects and reports, but every start there fails.
+  const broken = `${RUN}-nodocker`;
+  const daemon = startVmmProcess(group, vim, broken, ['--max-containers', '4', '--docker-socket', '/nonexistent/docker.sock']);
+  await eventually(async () => (await getJson<{ vms: Array<{ id: string; status: string }> }>(`${vim.api}/api/v1/vms`)).vms.some((v) => v.id === broken && v.status === 'ready'), 15_000, 'the broken agent');
+  const { lastId } = await getJson<EventListResponse>(`${vim.api}/api/v1/events?limit=1`);
+  // Spread prefers the empty VM, which is the broken one.
+  expect((await api('POST', '/api/v1/services/web/scale', { replicas: 4 })).status).toBe(200);
+  await eventually(async () => total(await readyPerVm()) === 4, 30_000, 'four ready containers');
+  const { events } = await getJson<EventListResponse>(`${vim.api}/api/v1/events?kind=command&since=${lastId}`);
+  const failed = events.find((e) => e.data['vm'] === broken && e.data['ok'] === false);
+  expect(failed?.data).toMatchObject({ command: 'start', code: 'docker-unavailable' });
+  expect(failed!.data['backoffMs']).toBeGreaterThan(0);
+  expect(events.some((e) => e.data['command'] === 'start' && e.data['ok'] === true && e.data['vm'] !== broken)).toBe(true);
+  daemon.child.kill('SIGTERM');
+  await daemon.exited;
+  expect((await api('POST', '/api/v1/services/web/scale', { replicas: 3 })).status).toBe(200);
+  await eventually(async () => total(await readyPerVm()) === 3, 30_000, 'back to three');
+});
+
 test('the policy is read and changed through the API, validated as a whole', async () => {
   const got = await api('GET', '/api/v1/services/web/policy');
   expect(got.body).toMatchObject({ service: 'web', scaling: { strategy: 'reactive', minReplicas: 1, maxReplicas: 6 }, placement: { strategy: 'spread' } });
@@ -224,20 +244,34 @@ test('acs status, events and why read the same story', async () => {
   expect(why.stdout.trim().split('\n')).toHaveLength(1);
 });
 
-test('restarting acs-vim changes nothing: same containers, same desired count', async () => {
-  await eventually(async () => (await web()).starting === 0 && (await web()).draining === 0, 30_000, 'quiet cluster');
+test('restarting acs-vim under load changes nothing: same containers, same desired count', async () => {
+  // Autoscaling, with a load that asks for the three running containers (28 req/s, 10 per container).
+  expect((await api('POST', '/api/v1/services/web/autoscale', { enabled: true })).status).toBe(200);
+  const load = paced(28, 20);
+  await new Promise((resolve) => setTimeout(resolve, 4000));
+  await eventually(async () => (await web()).starting === 0 && (await web()).draining === 0 && (await web()).desired === 3, 30_000, 'a steady cluster');
   const before = await readyIds();
   expect(before).toHaveLength(3);
   const { lastId } = await getJson<EventListResponse>(`${vim.api}/api/v1/events?limit=1`);
   const agentPort = vim.agentPort;
+  const httpPort = vim.httpPort;
   vim.daemon.child.kill('SIGTERM');
   await vim.daemon.exited;
-  vim = await startVim(agentPort);
+  vim = await startVimProcess(group, {
+    dataDir,
+    agentPort,
+    httpPort,
+    reconcile: true,
+    args: ['--report-interval-ms', '250', '--scaling-policy', JSON.stringify(POLICY), '--startup-grace-ms', '20000'],
+  });
   await eventually(async () => (await getJson<{ vms: Array<{ status: string }> }>(`${vim.api}/api/v1/vms`)).vms.filter((v) => v.status === 'ready').length === 3, 20_000, 'agents back');
   // Several control periods after the agents are back: nothing started, nothing stopped.
   await new Promise((resolve) => setTimeout(resolve, 4000));
   expect(await readyIds()).toEqual(before);
-  expect(await web()).toMatchObject({ desired: 3, autoscale: false, starting: 0 });
+  expect(await web()).toMatchObject({ desired: 3, autoscale: true, starting: 0 });
   const { events } = await getJson<EventListResponse>(`${vim.api}/api/v1/events?kind=command&since=${lastId}`);
   expect(events).toEqual([]);
+  // Requests sent while the front itself was restarting fail; the rest were served.
+  const result = await load;
+  expect(result.ok).toBeGreaterThan(result.sent / 2);
 });

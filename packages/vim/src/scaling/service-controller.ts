@@ -41,6 +41,12 @@ export interface ServiceControllerOptions {
   startupGraceMs: number;
   /** VMs that ran containers before the restart (from the saved state). */
   knownVms: ReadonlySet<string>;
+  /**
+   * A first start (no saved state): for the grace period, containers that agents turn out to be running
+   * raise the desired count (up to maxReplicas) instead of being stopped as surplus, since agents in
+   * reconnect backoff may take seconds to show them. Scale-out to minReplicas is not held back.
+   */
+  adoptRunning: boolean;
   now: () => number;
 }
 
@@ -86,6 +92,8 @@ export class ServiceController {
     private readonly log: Logger,
     /** Called whenever desired or autoscale changed, to persist them. */
     private readonly onChange: () => void,
+    /** Called after every period, e.g. to note which VMs run the service. */
+    private readonly afterPeriod: () => void = () => undefined,
   ) {
     this.startedAt = options.now();
   }
@@ -180,6 +188,23 @@ export class ServiceController {
     this.observeRates();
     if (this.service.autoscale) this.decide(now);
     this.reconcile(now);
+    this.afterPeriod();
+  }
+
+  private adopting(now: number): boolean {
+    return this.options.adoptRunning && now - this.startedAt < this.options.startupGraceMs;
+  }
+
+  /** First start: containers found running raise desired rather than being drained as surplus. */
+  private adoptRunning(usable: number): void {
+    const desired = Math.min(this.service.policy.maxReplicas, usable);
+    if (desired <= this.service.desired) return;
+    const before = this.service.desired;
+    this.service.desired = desired;
+    // The recommender then starts from this count, so its scale-down window protects the adopted ones too.
+    this.recommenderState = undefined;
+    this.onChange();
+    this.record('operator', `first start: ${usable} ${this.service.name} container(s) found running; desired count raised from ${before} to ${desired} instead of stopping any`, { running: usable, from: before, desired });
   }
 
   /** Every VM that ran containers before is back and has reported, or the grace is over. */
@@ -242,6 +267,7 @@ export class ServiceController {
     const counts = countServiceReplicas(snapshot, this.service.name);
     const startsPending = [...this.pending].filter((p) => p.kind === 'start').length;
     const stopsPending = [...this.pending].filter((p) => p.kind === 'stop').length;
+    if (this.adopting(now)) this.adoptRunning(counts.usable);
     const have = counts.usable + startsPending;
     const desired = this.service.desired;
 
@@ -254,7 +280,7 @@ export class ServiceController {
     // One batch in each direction at a time: a scale action in progress blocks the next of its kind.
     if (have < desired && startsPending === 0) {
       this.scaleOut(snapshot, desired - have, now);
-    } else if (have > desired && stopsPending === 0 && startsPending === 0) {
+    } else if (have > desired && stopsPending === 0 && startsPending === 0 && !this.adopting(now)) {
       const victims = chooseVictims(snapshot, this.service.name, have - desired, this.service.placement.strategy);
       for (const victim of victims) {
         if (this.isStopping(victim.containerId)) continue;

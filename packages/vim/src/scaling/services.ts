@@ -58,17 +58,20 @@ export class Services {
       cluster,
       commands,
       events,
-      { drainTimeoutMs: options.drainTimeoutMs, startupGraceMs: saved ? options.startupGraceMs : 0, knownVms: new Set(this.knownVms), now: options.now },
+      {
+        drainTimeoutMs: options.drainTimeoutMs,
+        startupGraceMs: options.startupGraceMs,
+        knownVms: new Set(this.knownVms),
+        adoptRunning: !saved,
+        now: options.now,
+      },
       log.child({ service: name }),
       () => this.save(),
+      () => this.noteVmsRunningServices(),
     );
     this.controllers.set(name, controller);
     cluster.on('vmUp', (vm) => {
       events.append({ at: options.now(), kind: 'vm-up', service: null, message: `VM ${vm.id} (${vm.hostname}) is up`, data: { vm: vm.id, hostname: vm.hostname, capacity: vm.capacity } });
-      if (!this.knownVms.has(vm.id)) {
-        this.knownVms.add(vm.id);
-        this.save();
-      }
       for (const c of this.controllers.values()) c.kick();
     });
     cluster.on('vmDown', (vm, reason) => {
@@ -160,6 +163,21 @@ export class Services {
       for (const c of this.controllers.values()) c.kick();
     }
     return { vm: vmId, draining };
+  }
+
+  /**
+   * Which VMs run (or, when down, last ran) containers of a managed service: after a restart the VIM
+   * waits for exactly these before reconciling. Saved only when the set changes.
+   */
+  private noteVmsRunningServices(): void {
+    const running = new Set<string>();
+    for (const vm of this.cluster.all()) {
+      if (vm.containers.some((c) => this.controllers.has(c.service))) running.add(vm.id);
+    }
+    if (running.size === this.knownVms.size && [...running].every((id) => this.knownVms.has(id))) return;
+    this.knownVms.clear();
+    for (const id of running) this.knownVms.add(id);
+    this.save();
   }
 
   private save(): void {
