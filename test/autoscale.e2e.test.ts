@@ -222,6 +222,12 @@ test('the policy is read and changed through the API, validated as a whole', asy
   // Nothing was applied.
   expect((await api('GET', '/api/v1/services/web/policy')).body).toMatchObject({ scaling: { maxReplicas: 5 }, placement: { strategy: 'binpack' } });
 
+  // The threshold strategy, selectable per service, starts from its own defaults.
+  const threshold = await api('PUT', '/api/v1/services/web/policy', { scaling: { strategy: 'threshold' } });
+  expect(threshold.status).toBe(200);
+  expect(threshold.body['scaling']).toMatchObject({ strategy: 'threshold', maxReplicas: 5, rules: [expect.objectContaining({ metric: 'cpu' })] });
+  expect((await api('PUT', '/api/v1/services/web/policy', { scaling: { ...POLICY, strategy: 'reactive', maxReplicas: 5 } })).status).toBe(200);
+
   const unknownService = await api('GET', '/api/v1/services/nope/policy');
   expect(unknownService.status).toBe(404);
   await api('PUT', '/api/v1/services/web/policy', { placement: { strategy: 'spread' }, scaling: { maxReplicas: 6 } });

@@ -153,6 +153,8 @@ export interface ServiceView {
   placement: string;
   /** The last recommender run: null before the first. */
   lastDecision: { at: string; desired: number; reason: string; summary: string } | null;
+  /** Batches under way (scale-out, scale-in, move-off-draining-vms); each blocks another of its kind until it ends or times out. */
+  actionsInProgress: Array<{ kind: string; startedAt: string; ageMs: number }>;
 }
 
 export interface ClusterVmSummary {

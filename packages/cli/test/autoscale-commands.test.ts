@@ -44,6 +44,7 @@ function service(overrides: Partial<ServiceView> = {}): ServiceView {
     strategy: 'reactive',
     placement: 'spread',
     lastDecision: null,
+    actionsInProgress: [],
     ...overrides,
   };
 }
@@ -123,6 +124,14 @@ describe('acs status', () => {
     expect(lines[8]).toMatch(/^vmm2\s+down\s+yes\s+0\/8\s+0\s+-\s+0\.0$/);
     expect(lines).toHaveLength(9);
     expect(paths()).toEqual(['GET /api/v1/cluster']);
+  });
+
+  test('batches under way are named on the service line', async () => {
+    const busy: ClusterResponse = { ...cluster, services: [service({ autoscale: true, actionsInProgress: [{ kind: 'scale-out', startedAt: ago(4000), ageMs: 4000 }] })] };
+    vim.on('GET', '/api/v1/cluster', { body: busy });
+    const { code, out } = await acs(['--api', vim.api, 'status']);
+    expect(code).toBe(0);
+    expect(out.join('\n')).toContain('web: no autoscaling decision yet; under way: scale-out for 4s');
   });
 
   test('--json prints the exact response', async () => {

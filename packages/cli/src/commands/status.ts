@@ -48,6 +48,9 @@ function render(cluster: ClusterResponse, now: number): string {
 function decisionLine(s: ServiceView, now: number): string {
   const pinned = s.autoscale ? '' : ` (autoscale off: pinned at ${s.desired} until \`acs autoscale on\`)`;
   const d = s.lastDecision;
-  if (d === null) return `${s.name}: no autoscaling decision yet${pinned}`;
-  return `${s.name}: last decision ${age(since(d.at, now))} ago chose ${d.desired} (${d.reason}): ${d.summary}${pinned}`;
+  // Older VIMs do not send actionsInProgress.
+  const actions = (s.actionsInProgress ?? []).map((a) => `${a.kind} for ${age(a.ageMs)}`);
+  const underWay = actions.length > 0 ? `; under way: ${actions.join(', ')}` : '';
+  if (d === null) return `${s.name}: no autoscaling decision yet${pinned}${underWay}`;
+  return `${s.name}: last decision ${age(since(d.at, now))} ago chose ${d.desired} (${d.reason}): ${d.summary}${pinned}${underWay}`;
 }

@@ -14,6 +14,7 @@ import {
 } from '@acs/scaling';
 import type { ClusterState } from '../cluster-state';
 import type { ContainerCommands } from '../container-commands';
+import { ActionLog, type ActionHandle, type ActionInProgress } from '../events';
 import { RateTracker } from './rate-tracker';
 import { placementSnapshot, scalingContainers } from './snapshots';
 
@@ -58,6 +59,13 @@ interface Pending {
   since: number;
 }
 
+/**
+ * How long a batch may hold its slot: longer than its commands' own timeouts (an agent answers or fails a
+ * start within the request timeout, a stop within the drain plus 30 s), so it ends by itself first.
+ */
+const SCALE_OUT_ACTION_TIMEOUT_MS = 120_000;
+const STOP_ACTION_MARGIN_MS = 60_000;
+
 /** First and longest wait before a VM where a start failed gets another container. */
 const START_BACKOFF_MS = { first: 2_000, max: 60_000 };
 /** A decision that changes nothing is still logged this often, so the log shows the autoscaler alive. */
@@ -74,6 +82,8 @@ export class ServiceController {
   private recommenderState: RecommenderState | undefined;
   private readonly rates = new RateTracker();
   private readonly pending = new Set<Pending>();
+  /** Scale-out and scale-in batches in progress: one of each kind per service at a time. */
+  private readonly actions: ActionLog;
   private readonly startBackoff = new Map<string, { until: number; delayMs: number }>();
   private lastDecision: { explanation: ScalingExplanation; loggedAt: number } | undefined;
   private lastCapacityShortfall: string | undefined;
@@ -96,6 +106,15 @@ export class ServiceController {
     private readonly afterPeriod: () => void = () => undefined,
   ) {
     this.startedAt = options.now();
+    this.actions = new ActionLog({
+      onTimeout: ({ action, ageMs }) =>
+        this.record('error', `${action.kind} of ${action.scope} still unfinished after ${Math.round(ageMs / 1000)} s; no longer blocking the next one`, { action: action.kind, scope: action.scope, ageMs }),
+    });
+  }
+
+  /** Batches in progress (scale-out, scale-in, moves off draining VMs), for the cluster view. */
+  actionsInProgress(): ActionInProgress[] {
+    return this.actions.inProgress(this.options.now());
   }
 
   start(): void {
@@ -158,6 +177,7 @@ export class ServiceController {
       strategy: this.service.policy.strategy,
       placement: this.service.placement.strategy,
       lastDecision: decision ? { at: new Date(decision.at).toISOString(), desired: decision.desired, reason: decision.reason, summary: decision.summary } : null,
+      actionsInProgress: this.actionsInProgress().map((a) => ({ kind: a.kind, startedAt: new Date(a.startedAt).toISOString(), ageMs: a.ageMs })),
     };
   }
 
@@ -266,37 +286,57 @@ export class ServiceController {
     const snapshot = this.placementSnapshot();
     const counts = countServiceReplicas(snapshot, this.service.name);
     const startsPending = [...this.pending].filter((p) => p.kind === 'start').length;
-    const stopsPending = [...this.pending].filter((p) => p.kind === 'stop').length;
     if (this.adopting(now)) this.adoptRunning(counts.usable);
     const have = counts.usable + startsPending;
     const desired = this.service.desired;
 
     // Containers on draining VMs go once replacements are ready; those on down VMs are only replaced.
-    for (const need of releasableFromDrainingVms(snapshot, this.service.name, desired)) {
-      if (this.isStopping(need.containerId)) continue;
-      this.stopContainer(need.vmId, need.containerId, now, `moving off draining VM ${need.vmId}`);
+    const moving = releasableFromDrainingVms(snapshot, this.service.name, desired).filter((need) => !this.isStopping(need.containerId));
+    if (moving.length > 0) {
+      const action = this.beginAction('move-off-draining-vms', now, STOP_ACTION_MARGIN_MS + this.options.drainTimeoutMs);
+      if (action) this.stopBatch(action, moving.map((need) => ({ vm: need.vmId, containerId: need.containerId, why: `moving off draining VM ${need.vmId}` })), now);
     }
 
     // One batch in each direction at a time: a scale action in progress blocks the next of its kind.
-    if (have < desired && startsPending === 0) {
-      this.scaleOut(snapshot, desired - have, now);
-    } else if (have > desired && stopsPending === 0 && startsPending === 0 && !this.adopting(now)) {
-      const victims = chooseVictims(snapshot, this.service.name, have - desired, this.service.placement.strategy);
-      for (const victim of victims) {
-        if (this.isStopping(victim.containerId)) continue;
-        this.stopContainer(victim.vmId, victim.containerId, now, `scale-in to ${desired} (${victim.reason})`);
-      }
+    if (have < desired) {
+      const action = this.beginAction('scale-out', now, SCALE_OUT_ACTION_TIMEOUT_MS);
+      if (action) this.scaleOut(action, snapshot, desired - have, now);
+    } else if (have > desired && startsPending === 0 && !this.adopting(now)) {
+      const victims = chooseVictims(snapshot, this.service.name, have - desired, this.service.placement.strategy).filter((v) => !this.isStopping(v.containerId));
+      if (victims.length === 0) return;
+      const action = this.beginAction('scale-in', now, STOP_ACTION_MARGIN_MS + this.options.drainTimeoutMs);
+      if (action) this.stopBatch(action, victims.map((v) => ({ vm: v.vmId, containerId: v.containerId, why: `scale-in to ${desired} (${v.reason})` })), now);
     }
   }
 
-  private scaleOut(snapshot: ReturnType<typeof placementSnapshot>, count: number, now: number): void {
+  /** Undefined while one of the same kind is in progress for this service. */
+  private beginAction(kind: string, now: number, timeoutMs: number): ActionHandle | undefined {
+    const begun = this.actions.begin({ kind, scope: `service:${this.service.name}`, timeoutMs, now });
+    return begun.ok ? begun.action : undefined;
+  }
+
+  /** Ends the action when the last of its commands has answered. */
+  private batch(action: ActionHandle, commands: Array<Promise<unknown>>): void {
+    if (commands.length === 0) {
+      this.actions.end(action, this.options.now());
+      return;
+    }
+    void Promise.allSettled(commands).then(() => this.actions.end(action, this.options.now()));
+  }
+
+  private stopBatch(action: ActionHandle, stops: Array<{ vm: string; containerId: string; why: string }>, now: number): void {
+    this.batch(action, stops.map((stop) => this.stopContainer(stop.vm, stop.containerId, now, stop.why)));
+  }
+
+  private scaleOut(action: ActionHandle, snapshot: ReturnType<typeof placementSnapshot>, count: number, now: number): void {
     const avoid = [...this.startBackoff].filter(([, b]) => b.until > now).map(([vm]) => vm);
     const result = placeMany(snapshot, { service: this.service.name, cpus: this.service.spec.cpus, avoid }, count, this.service.placement);
-    result.winners.forEach((vm, i) => {
+    const starts = result.winners.map((vm, i) => {
       const placement = result.placements[i];
       this.record('placement', `${this.service.name}: new container on ${vm} (${this.service.placement.strategy})`, { winner: vm, strategy: this.service.placement.strategy, candidates: placement?.candidates ?? [] });
-      this.startContainer(vm, now);
+      return this.startContainer(vm, now);
     });
+    this.batch(action, starts);
     if (result.unplaced > 0) {
       const last = result.placements[result.placements.length - 1];
       const reasons = (last?.candidates ?? []).filter((c) => !c.eligible).map((c) => `${c.vmId}: ${'reason' in c ? c.reason : ''}`);
@@ -315,10 +355,10 @@ export class ServiceController {
     }
   }
 
-  private startContainer(vm: string, now: number): void {
+  private startContainer(vm: string, now: number): Promise<void> {
     const pending: Pending = { kind: 'start', vm, since: now };
     this.pending.add(pending);
-    this.commands.start(vm, this.service.spec).then(
+    return this.commands.start(vm, this.service.spec).then(
       (started) => {
         this.pending.delete(pending);
         this.startBackoff.delete(vm);
@@ -347,10 +387,10 @@ export class ServiceController {
     return false;
   }
 
-  private stopContainer(vm: string, containerId: string, now: number, why: string): void {
+  private stopContainer(vm: string, containerId: string, now: number, why: string): Promise<void> {
     const pending: Pending = { kind: 'stop', vm, containerId, since: now };
     this.pending.add(pending);
-    this.commands.stopOn(vm, containerId, this.options.drainTimeoutMs).then(
+    return this.commands.stopOn(vm, containerId, this.options.drainTimeoutMs).then(
       (stopped) => {
         this.pending.delete(pending);
         this.record('command', `stopped ${containerId.slice(0, 12)} on ${vm}: ${why}${stopped.drained ? '' : ` (drain timed out with ${stopped.inflightAtStop} in flight)`}`, {
