@@ -205,10 +205,18 @@ export class ServiceController {
       if (!this.settled) return;
       this.log.info({ service: this.service.name, desired: this.service.desired, waitedMs: now - this.startedAt }, 'cluster view settled; reconciling');
     }
+    // A VM that has connected but not reported yet may run containers we cannot see: acting now could
+    // start one too many, or count the service short. Its first report is at most one interval away.
+    if (this.anyVmUnreported()) return;
     this.observeRates();
     if (this.service.autoscale) this.decide(now);
     this.reconcile(now);
     this.afterPeriod();
+  }
+
+  private anyVmUnreported(): boolean {
+    for (const vm of this.cluster.all()) if (vm.status === 'ready' && vm.lastReportAt === null) return true;
+    return false;
   }
 
   private adopting(now: number): boolean {
