@@ -83,14 +83,16 @@ async function stopAll(exitCode) {
   if (stopping) return;
   stopping = true;
   console.log('\nlab: stopping…');
-  await Promise.all(
-    children.map(({ child }) => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.once('exit', () => { clearTimeout(force); resolve(); });
-      child.kill('SIGTERM');
-    })),
-  );
+  // The VIM first, so its autoscaler does not replace the containers the agents are about to remove;
+  // then the agents, which drain and remove their containers (up to their own 30 s deadline).
+  const stop = ({ child }, forceAfterMs) => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const force = setTimeout(() => child.kill('SIGKILL'), forceAfterMs);
+    child.once('exit', () => { clearTimeout(force); resolve(); });
+    child.kill('SIGTERM');
+  });
+  await Promise.all(children.filter(({ name }) => name === 'acs-vim').map((c) => stop(c, 10_000)));
+  await Promise.all(children.filter(({ name }) => name !== 'acs-vim').map((c) => stop(c, 35_000)));
   console.log('lab: stopped.');
   process.exit(exitCode);
 }
