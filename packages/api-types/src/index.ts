@@ -22,6 +22,10 @@ export interface ContainerView {
   inflight: number;
   requestsTotal: number;
   hostPort: number | null;
+  /** Tier-2 attempts that failed (connect error, timeout, 5xx), since its agent started; absent from older agents. */
+  errorsTotal?: number;
+  /** Tier-2 response time over the agent's last report interval, successful requests only. */
+  latencyMs?: { p50: number; p99: number; count: number };
 }
 
 export interface VmView {

@@ -54,6 +54,16 @@ export interface ContainerReport {
   requestsTotal: number;
   /** Port published on 127.0.0.1, or null before Docker has assigned one. */
   hostPort: number | null;
+  /** Tier-2 attempts to this container that failed (connect error, timeout, 5xx), since the agent started. Absent from older agents. */
+  errorsTotal?: number;
+  /** Tier-2 time to a complete response from this container since the previous report, successful requests only. */
+  latencyMs?: ContainerLatency;
+}
+
+export interface ContainerLatency {
+  p50: number;
+  p99: number;
+  count: number;
 }
 
 export const REJECT_CODES = [

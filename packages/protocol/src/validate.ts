@@ -262,6 +262,19 @@ function containerReport(v: unknown, type: string): asserts v is ContainerReport
   int(v, type, 'inflight', 0, 2 ** 31);
   int(v, type, 'requestsTotal', 0, Number.MAX_SAFE_INTEGER);
   if (v['hostPort'] !== null) int(v, type, 'hostPort', 1, 65535);
+  if (v['errorsTotal'] !== undefined) int(v, type, 'errorsTotal', 0, Number.MAX_SAFE_INTEGER);
+  if (v['latencyMs'] !== undefined) {
+    const latency = v['latencyMs'];
+    if (!isRecord(latency)) throw new InvalidFieldError(type, 'latencyMs', 'a map');
+    try {
+      num(latency, type, 'p50', 0, 1e9);
+      num(latency, type, 'p99', 0, 1e9);
+      int(latency, type, 'count', 0, Number.MAX_SAFE_INTEGER);
+    } catch (error) {
+      if (error instanceof InvalidFieldError) throw new InvalidFieldError(type, `latencyMs.${error.field}`, error.expected);
+      throw error;
+    }
+  }
 }
 
 function containerSpec(v: unknown, type: string): asserts v is ContainerSpec {

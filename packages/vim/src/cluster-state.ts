@@ -144,5 +144,13 @@ function syncContainers(current: ContainerReport[], incoming: readonly Container
     into.inflight = from.inflight;
     into.requestsTotal = from.requestsTotal;
     into.hostPort = from.hostPort;
+    into.errorsTotal = from.errorsTotal;
+    if (from.latencyMs === undefined) into.latencyMs = undefined;
+    else if (into.latencyMs === undefined) into.latencyMs = { ...from.latencyMs };
+    else {
+      into.latencyMs.p50 = from.latencyMs.p50;
+      into.latencyMs.p99 = from.latencyMs.p99;
+      into.latencyMs.count = from.latencyMs.count;
+    }
   }
 }

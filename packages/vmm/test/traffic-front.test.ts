@@ -47,7 +47,7 @@ interface Held {
   release(): void;
 }
 
-type Mode = 'echo' | 'hold';
+type Mode = 'echo' | 'hold' | 'fail';
 
 class TestBackend {
   readonly seen: Seen[] = [];
@@ -98,10 +98,10 @@ class TestBackend {
           forwardedFor: req.headers['x-forwarded-for'] ?? null,
           body: Buffer.concat(chunks).toString('utf8'),
         });
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+        res.writeHead(this.mode === 'fail' ? 500 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
         res.end(payload);
       };
-      if (this.mode === 'echo') {
+      if (this.mode !== 'hold') {
         answer();
         return;
       }
@@ -322,6 +322,27 @@ describe('TrafficFront: routing and headers', () => {
     front.setBackends([]);
     expectRejected(await send(port), 'no-ready-container');
     expect(a.seen).toHaveLength(1);
+  });
+
+  test('errors and latency are counted per container for the reports; a report interval starts afresh', async () => {
+    const good = await TestBackend.start('good');
+    const bad = await TestBackend.start('bad', 'fail');
+    const { front, port } = await startFront();
+    front.setBackends([good.entry]);
+    for (let i = 0; i < 5; i++) expect((await send(port)).status).toBe(200);
+    front.setBackends([bad.entry]);
+    for (let i = 0; i < 3; i++) expect((await send(port)).status).toBe(500);
+    await until(() => front.inflight('good') === 0 && front.inflight('bad') === 0, 'idle');
+
+    expect(front.errorsTotal('good')).toBe(0);
+    expect(front.errorsTotal('bad')).toBe(3);
+    const latency = front.takeLatency('good');
+    expect(latency.count).toBe(5);
+    expect(latency.p99).toBeGreaterThanOrEqual(latency.p50);
+    // 5xx answers say nothing about how fast the container serves.
+    expect(front.takeLatency('bad').count).toBe(0);
+    expect(front.takeLatency('good')).toEqual({ p50: 0, p99: 0, count: 0 });
+    expect(front.takeLatency('unknown')).toEqual({ p50: 0, p99: 0, count: 0 });
   });
 
   test('requestsTotal counts the requests sent to each container, and forget drops an idle one', async () => {

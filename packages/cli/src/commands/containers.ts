@@ -23,9 +23,12 @@ export async function containersCommand(client: AdminClient, options: { vm?: str
     bytes(c.memBytes),
     String(c.inflight),
     String(c.requestsTotal),
+    c.errorsTotal === undefined ? '-' : String(c.errorsTotal),
+    // Over the agent's last report interval; nothing served in it shows as '-' rather than a fake 0 ms.
+    c.latencyMs === undefined || c.latencyMs.count === 0 ? '-' : `${formatMs(c.latencyMs.p50)}/${formatMs(c.latencyMs.p99)}`,
     c.hostPort === null ? '-' : `127.0.0.1:${c.hostPort}`,
   ]);
-  out(table(['ID', 'VM', 'NAME', 'STATE', 'READY', 'CPU', 'MEMORY', 'INFLIGHT', 'REQUESTS', 'PORT'], rows));
+  out(table(['ID', 'VM', 'NAME', 'STATE', 'READY', 'CPU', 'MEMORY', 'INFLIGHT', 'REQUESTS', 'ERRORS', 'P50/P99', 'PORT'], rows));
 }
 
 export async function containerStartCommand(
@@ -59,4 +62,8 @@ export async function containerStopCommand(
   }
   const how = stopped.drained ? 'after draining' : `with ${stopped.inflightAtStop} request(s) still in flight (drain timeout)`;
   out(`stopped ${stopped.containerId.slice(0, 12)} on ${stopped.vm} ${how}`);
+}
+
+function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)}ms` : `${Math.round(ms)}ms`;
 }

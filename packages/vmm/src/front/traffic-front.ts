@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPolicy, type Backend, type BalancingPolicy, type PolicyName } from '@acs/balancing';
-import { type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
+import { Histogram, type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
+import type { ContainerLatency } from '@acs/protocol';
 import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
 import type { TrafficBackends } from '../runtime/container-manager';
 import { AdmissionQueue } from './admission-queue';
@@ -40,6 +41,9 @@ export class TrafficFront implements TrafficBackends {
   private backends: ForwardTarget[] = [];
   private readonly inflightById = new Map<string, number>();
   private readonly requestsById = new Map<string, number>();
+  private readonly errorsById = new Map<string, number>();
+  /** Since the last report: the autoscaler and the admin API want recent latency, not since boot. */
+  private readonly latencyById = new Map<string, Histogram>();
   private readonly idleWaiters = new Map<string, Array<() => void>>();
   private readonly plan: ForwardingPlan;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -57,7 +61,13 @@ export class TrafficFront implements TrafficBackends {
         this.inflightById.set(target.id, this.inflight(target.id) + 1);
         this.requestsById.set(target.id, this.requestsTotal(target.id) + 1);
       },
-      onEnd: (target) => this.finished(target.id),
+      onEnd: (target, outcome) => {
+        if (outcome.failure !== 'client-gone') {
+          if (outcome.failure !== 'none' || (outcome.status !== undefined && outcome.status >= 500)) this.errorsById.set(target.id, this.errorsTotal(target.id) + 1);
+          else this.latencyOf(target.id).record(outcome.durationMs);
+        }
+        this.finished(target.id);
+      },
       servedBy: (target) => `${options.agentId}/${target.name}`,
     };
     this.server = createServer((req, res) => this.onRequest(req, res));
@@ -92,10 +102,33 @@ export class TrafficFront implements TrafficBackends {
     return this.requestsById.get(containerId) ?? 0;
   }
 
+  errorsTotal(containerId: string): number {
+    return this.errorsById.get(containerId) ?? 0;
+  }
+
+  takeLatency(containerId: string): ContainerLatency {
+    const histogram = this.latencyById.get(containerId);
+    if (!histogram) return { p50: 0, p99: 0, count: 0 };
+    const { p50, p99, count } = histogram.snapshot();
+    histogram.reset();
+    return { p50, p99, count };
+  }
+
+  private latencyOf(containerId: string): Histogram {
+    let histogram = this.latencyById.get(containerId);
+    if (!histogram) {
+      histogram = new Histogram();
+      this.latencyById.set(containerId, histogram);
+    }
+    return histogram;
+  }
+
   forget(containerId: string): void {
     if (this.inflight(containerId) === 0) {
       this.inflightById.delete(containerId);
       this.requestsById.delete(containerId);
+      this.errorsById.delete(containerId);
+      this.latencyById.delete(containerId);
     }
   }
 

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Logger } from '@acs/daemon';
-import type { ContainerReport, ContainerSpec, ContainerStarted, ContainerState, ContainerStopped } from '@acs/protocol';
+import type { ContainerLatency, ContainerReport, ContainerSpec, ContainerStarted, ContainerState, ContainerStopped } from '@acs/protocol';
 import { CommandError } from '../vim-connection';
 import { cpuLimitOf, CFS_PERIOD_US, usageFromSample, type DockerStatsSample } from './container-stats';
 import { isOwnedBy, LABEL_SERVICE, ownLabelFilter, ownLabels } from './labels';
@@ -15,6 +15,9 @@ export interface TrafficBackends {
   setBackends(backends: ReadonlyArray<{ id: string; name: string; port: number }>): void;
   inflight(containerId: string): number;
   requestsTotal(containerId: string): number;
+  errorsTotal(containerId: string): number;
+  /** Response-time percentiles since the previous call, which starts a new interval. */
+  takeLatency(containerId: string): ContainerLatency;
   /** Resolves true once the container has no request in flight, false if `timeoutMs` passes first. */
   waitForIdle(containerId: string, timeoutMs: number): Promise<boolean>;
   /** The container is gone: its counters may be dropped. */
@@ -119,6 +122,8 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
         inflight: this.front.inflight(c.id),
         requestsTotal: this.front.requestsTotal(c.id),
         hostPort: c.hostPort,
+        errorsTotal: this.front.errorsTotal(c.id),
+        latencyMs: this.front.takeLatency(c.id),
       });
     }
     return out;
