@@ -1,2 +1,4 @@
 export * from './recommender';
 export * from './placement';
+export * from './forecast';
+export * from './predictive';
