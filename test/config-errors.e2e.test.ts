@@ -160,6 +160,12 @@ describe('acs-vmm', () => {
     expect(stderr).toContain('--agent-id: got "bad id"');
   });
 
+  test("an in-flight cap that is neither 'auto' nor a whole number: exit 2 saying both", async () => {
+    const { code, stderr } = await runCli(BIN.vmm, ['--vim', '127.0.0.1:1', '--agent-id', 'capped', '--secret-file', secretFile(), '--max-inflight-per-container', 'lots']);
+    expect(code).toBe(CONFIG_EXIT);
+    expect(stderr).toContain('--max-inflight-per-container: got "lots", expected auto or a whole number from 1 to 10000');
+  });
+
   test('a backoff maximum below its initial delay: exit 2', async () => {
     const { code, stderr } = await runCli(
       BIN.vmm,

@@ -290,7 +290,9 @@ class Attempt {
   timedOut = false;
   clientGone = false;
   private ended = false;
-  private readonly startedAt = Date.now();
+  // Sub-millisecond: a zero-work hop takes well under 1 ms, and the adaptive in-flight limit and the
+  // latency histograms both need to tell 0.3 ms from 0.9 ms.
+  private readonly startedAt = performance.now();
   constructor(
     /** The forwarder's timeout sweep list, which a client leaving takes the upstream off. */
     readonly awaitingResponse: Map<ClientRequest, Attempt>,
@@ -307,7 +309,7 @@ class Attempt {
   end(outcome: Omit<AttemptOutcome, 'durationMs'>): void {
     if (this.ended) return;
     this.ended = true;
-    this.plan.onEnd(this.target, { status: outcome.status, failure: outcome.failure, durationMs: Date.now() - this.startedAt });
+    this.plan.onEnd(this.target, { status: outcome.status, failure: outcome.failure, durationMs: performance.now() - this.startedAt });
   }
 }
 

@@ -20,7 +20,7 @@ export interface AgentOptions {
   handshakeTimeoutMs: number;
   frontListen: HostPort;
   frontPolicy: PolicyName;
-  maxInflightPerContainer: number;
+  maxInflightPerContainer: number | 'auto';
   queueLimit: number;
   queueTimeoutMs: number;
   upstreamTimeoutMs: number;

@@ -20,6 +20,19 @@ import {
   DEFAULT_UPSTREAM_TIMEOUT_MS,
 } from './defaults';
 
+/** `auto`, or a whole number in range (integer's own message names the range). */
+function autoOrInteger(min: number, max: number): (raw: string) => number | 'auto' {
+  const whole = integer(min, max);
+  return (raw) => {
+    if (raw === 'auto') return 'auto';
+    try {
+      return whole(raw);
+    } catch (error) {
+      throw new Error(`auto or ${(error as Error).message}`);
+    }
+  };
+}
+
 const agentId = (raw: string): string => {
   if (!AGENT_ID_PATTERN.test(raw)) throw new Error('1–63 letters, digits, ".", "_" or "-", starting with a letter or digit');
   return raw;
@@ -119,10 +132,10 @@ export const VMM_SETTINGS = {
     flag: 'max-inflight-per-container',
     placeholder: 'n',
     env: 'ACS_MAX_INFLIGHT_PER_CONTAINER',
-    description: 'requests one container may have in flight; the rest wait in the queue',
+    description: "requests one container may have in flight, the rest waiting in the queue; 'auto' learns it per container from response times (1 to 16)",
     defaultValue: DEFAULT_MAX_INFLIGHT_PER_CONTAINER,
-    parse: integer(1, 10_000),
-  } satisfies Setting<number>,
+    parse: autoOrInteger(1, 10_000),
+  } satisfies Setting<number | 'auto'>,
   queueLimit: {
     flag: 'queue-limit',
     placeholder: 'n',

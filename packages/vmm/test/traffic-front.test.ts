@@ -406,6 +406,27 @@ describe('TrafficFront: in-flight cap and admission queue', () => {
     expect(echo(secondReply).url).toBe('/second');
   });
 
+  test("'auto' starts a container at one request in flight and opens up as fast answers come back", async () => {
+    const slow = await TestBackend.start('slow', 'hold');
+    const { front, port } = await startFront({ maxInflightPerContainer: 'auto' });
+    front.setBackends([slow.entry]);
+    expect(front.limitOf('slow')).toBe(1);
+    const first = send(port, { path: '/first' });
+    const held = await slow.nextHeld();
+    const second = send(port, { path: '/second' });
+    await until(() => front.queued === 1, 'the second request to queue behind the first');
+    held.release();
+    (await slow.nextHeld()).release();
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+
+    // Answers as fast as the first ones, with the limit full: it grows.
+    const fast = await TestBackend.start('fast');
+    front.setBackends([fast.entry]);
+    for (let round = 0; round < 20; round++) await Promise.all(Array.from({ length: 4 }, () => send(port)));
+    expect(front.limitOf('fast')).toBeGreaterThan(1);
+  });
+
   test('queued requests are admitted in arrival order', async () => {
     const a = await TestBackend.start('a', 'hold');
     const { front, port } = await startFront({ maxInflightPerContainer: 1 });

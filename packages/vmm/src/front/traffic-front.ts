@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPolicy, type Backend, type BalancingPolicy, type PolicyName } from '@acs/balancing';
+import { AdaptiveConcurrencyLimit, createPolicy, DEFAULT_ADAPTIVE_LIMIT_SETTINGS, type Backend, type BalancingPolicy, type PolicyName } from '@acs/balancing';
 import { Histogram, type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
 import type { ContainerLatency } from '@acs/protocol';
 import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
@@ -11,8 +11,11 @@ export interface TrafficFrontOptions {
   listen: HostPort;
   agentId: string;
   policy: PolicyName;
-  /** Requests one container may have in flight; more wait in the queue. */
-  maxInflightPerContainer: number;
+  /**
+   * Requests one container may have in flight; more wait in the queue. `auto`: learned per container from
+   * its response times ({@link AdaptiveConcurrencyLimit}): deep for cheap requests, shallow for CPU-bound ones.
+   */
+  maxInflightPerContainer: number | 'auto';
   queueLimit: number;
   queueTimeoutMs: number;
   /** An upstream that sends no response within this long gets a 504. */
@@ -44,6 +47,7 @@ export class TrafficFront implements TrafficBackends {
   private readonly errorsById = new Map<string, number>();
   /** Since the last report: the autoscaler and the admin API want recent latency, not since boot. */
   private readonly latencyById = new Map<string, Histogram>();
+  private readonly limitById = new Map<string, AdaptiveConcurrencyLimit>();
   private readonly idleWaiters = new Map<string, Array<() => void>>();
   private readonly plan: ForwardingPlan;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -63,8 +67,15 @@ export class TrafficFront implements TrafficBackends {
       },
       onEnd: (target, outcome) => {
         if (outcome.failure !== 'client-gone') {
-          if (outcome.failure !== 'none' || (outcome.status !== undefined && outcome.status >= 500)) this.errorsById.set(target.id, this.errorsTotal(target.id) + 1);
-          else this.latencyOf(target.id).record(outcome.durationMs);
+          const limiter = this.limiterOf(target.id);
+          if (outcome.failure !== 'none' || (outcome.status !== undefined && outcome.status >= 500)) {
+            this.errorsById.set(target.id, this.errorsTotal(target.id) + 1);
+            limiter?.onFailure(performance.now());
+          } else {
+            this.latencyOf(target.id).record(outcome.durationMs);
+            // In flight still counts this request: the limit was in use if it was full with it.
+            limiter?.onSuccess(outcome.durationMs, this.inflight(target.id), performance.now());
+          }
         }
         this.finished(target.id);
       },
@@ -114,6 +125,22 @@ export class TrafficFront implements TrafficBackends {
     return { p50, p99, count };
   }
 
+  /** The in-flight limit of a container right now. */
+  limitOf(containerId: string): number {
+    const fixed = this.options.maxInflightPerContainer;
+    return fixed === 'auto' ? (this.limiterOf(containerId)?.limit ?? DEFAULT_ADAPTIVE_LIMIT_SETTINGS.initial) : fixed;
+  }
+
+  private limiterOf(containerId: string): AdaptiveConcurrencyLimit | undefined {
+    if (this.options.maxInflightPerContainer !== 'auto') return undefined;
+    let limiter = this.limitById.get(containerId);
+    if (!limiter) {
+      limiter = new AdaptiveConcurrencyLimit();
+      this.limitById.set(containerId, limiter);
+    }
+    return limiter;
+  }
+
   private latencyOf(containerId: string): Histogram {
     let histogram = this.latencyById.get(containerId);
     if (!histogram) {
@@ -129,6 +156,7 @@ export class TrafficFront implements TrafficBackends {
       this.requestsById.delete(containerId);
       this.errorsById.delete(containerId);
       this.latencyById.delete(containerId);
+      this.limitById.delete(containerId);
     }
   }
 
@@ -175,7 +203,7 @@ export class TrafficFront implements TrafficBackends {
     for (const b of this.backends) {
       if (tried.has(b.id)) continue;
       const inflight = this.inflight(b.id);
-      if (inflight < this.options.maxInflightPerContainer) candidates.push({ id: b.id, inflight, weight: 1 });
+      if (inflight < this.limitOf(b.id)) candidates.push({ id: b.id, inflight, weight: 1 });
     }
     const picked = this.policy.pick(candidates, { random: Math.random });
     return picked && this.backends.find((b) => b.id === picked.id);
