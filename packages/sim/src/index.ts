@@ -1,0 +1,13 @@
+export * from './config';
+export * from './errors';
+export * from './result';
+export { Prng } from './prng';
+export { simulate, type SimulationSetup } from './engine';
+export { runSimulation, type RunOptions, type RunOutput } from './run';
+export * from './control/decider';
+export * from './control/registry';
+export { parseTraceCsv, TRACE_CSV_HEADER } from './trace/csv';
+export { LoadProfile, type LoadProfileOptions } from './trace/load-profile';
+export { makeTrace, traceRateAt, traceStats, type Trace } from './trace/trace';
+export * from './trace/synthetic';
+export { percentile } from './model/latency';
