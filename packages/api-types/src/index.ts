@@ -205,3 +205,29 @@ export interface DrainResponse {
   vm: string;
   draining: boolean;
 }
+
+// ---- Predictive scaling ----
+
+/**
+ * `GET /api/v1/services/:name/forecast`: the service's request-rate history (one point per control
+ * period), the forecast from now over the horizon with its prediction interval, and how accurate recent
+ * forecasts were.
+ */
+export interface ForecastView {
+  service: string;
+  /** off | forecast-only | on */
+  mode: string;
+  /** Seconds per step of history and forecast (the control period). */
+  stepSeconds: number;
+  /** Oldest first; `rps` null where nothing was observed. */
+  history: Array<{ at: string; rps: number | null }>;
+  forecast: Array<{ at: string; mean: number; lower: number; upper: number }>;
+  /** Prediction-interval level, e.g. 0.95. */
+  level: number;
+  /** Steps ahead the predictive policy provisions for (p90 start-to-ready time + one control period). */
+  horizonSteps: number;
+  model: { kind: string; seasonLength: number | null; fittedAt: string | null; params: Record<string, number> } | null;
+  accuracy: { mape: number | null; coverage: number | null; samples: number };
+  /** What the predictive policy asks for now, and per-container capacity it used (req/s). */
+  recommendation: { replicas: number | null; perContainerRps: number | null; summary: string } | null;
+}
