@@ -3,7 +3,7 @@
  * containers in Docker, with traffic through the VIM's front. Lab timings: reports every 250 ms, a
  * control period of 500 ms, and a 5 s scale-down window instead of 300 s.
  */
-import type { ClusterResponse, ContainerListResponse, EventListResponse, ServiceView } from '@acs/api-types';
+import type { ClusterResponse, ContainerListResponse, EventListResponse, ForecastView, ServiceView } from '@acs/api-types';
 import { removeAgentContainers } from './support/docker';
 import { eventually, getJson, startVimProcess, startVmmProcess, type VimProcess } from './support/lab';
 import { BIN, ProcessGroup, runCli, type Daemon } from './support/processes';
@@ -228,6 +228,21 @@ test('the policy is read and changed through the API, validated as a whole', asy
   expect(threshold.body['scaling']).toMatchObject({ strategy: 'threshold', maxReplicas: 5, rules: [expect.objectContaining({ metric: 'cpu' })] });
   expect((await api('PUT', '/api/v1/services/web/policy', { scaling: { ...POLICY, strategy: 'reactive', maxReplicas: 5 } })).status).toBe(200);
 
+  // Predictive settings live in the same policy, validated the same way.
+  const predictive = await api('PUT', '/api/v1/services/web/policy', { predictive: { mode: 'forecast-only', level: 0.9 } });
+  expect(predictive.status).toBe(200);
+  expect(predictive.body['predictive']).toMatchObject({ mode: 'forecast-only', level: 0.9 });
+  const badPredictive = await api('PUT', '/api/v1/services/web/policy', { predictive: { mode: 'sometimes' } });
+  expect(badPredictive.status).toBe(422);
+  expect(badPredictive.body['problems']).toEqual([expect.objectContaining({ path: 'predictive.mode' })]);
+
+  // The forecast: one arrival-rate point per control period since the VIM started, and a model.
+  const forecast = await getJson<ForecastView>(`${vim.api}/api/v1/services/web/forecast`);
+  expect(forecast).toMatchObject({ service: 'web', mode: 'forecast-only', stepSeconds: 0.5, level: 0.9 });
+  expect(forecast.history.length).toBeGreaterThan(20);
+  expect(forecast.history.some((h) => (h.rps ?? 0) > 20)).toBe(true); // the 28 req/s load earlier
+  expect(forecast.model?.kind).toMatch(/holt/);
+
   const unknownService = await api('GET', '/api/v1/services/nope/policy');
   expect(unknownService.status).toBe(404);
   await api('PUT', '/api/v1/services/web/policy', { placement: { strategy: 'spread' }, scaling: { maxReplicas: 6 } });
@@ -259,6 +274,7 @@ test('restarting acs-vim under load changes nothing: same containers, same desir
   const before = await readyIds();
   expect(before).toHaveLength(3);
   const { lastId } = await getJson<EventListResponse>(`${vim.api}/api/v1/events?limit=1`);
+  const historyBefore = (await getJson<ForecastView>(`${vim.api}/api/v1/services/web/forecast`)).history;
   const agentPort = vim.agentPort;
   const httpPort = vim.httpPort;
   vim.daemon.child.kill('SIGTERM');
@@ -277,6 +293,10 @@ test('restarting acs-vim under load changes nothing: same containers, same desir
   expect(await web()).toMatchObject({ desired: 3, autoscale: true, starting: 0 });
   const { events } = await getJson<EventListResponse>(`${vim.api}/api/v1/events?kind=command&since=${lastId}`);
   expect(events).toEqual([]);
+  // The forecast history survived the restart (written on the way out), the gap marked as such.
+  const historyAfter = (await getJson<ForecastView>(`${vim.api}/api/v1/services/web/forecast`)).history;
+  expect(historyAfter.map((h) => h.at)).toEqual(expect.arrayContaining(historyBefore.slice(-10).map((h) => h.at)));
+
   // Requests sent while the front itself was restarting fail; the rest were served.
   const result = await load;
   expect(result.ok).toBeGreaterThan(result.sent / 2);

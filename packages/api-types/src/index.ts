@@ -198,6 +198,12 @@ export interface ServicePolicyView {
   /** @acs/scaling's ScalingPolicy as JSON: strategy, minReplicas, maxReplicas, metrics or rules, behavior. */
   scaling: Record<string, unknown>;
   placement: { strategy: string; cpuOvercommit: number; maxHostCpuPct: number };
+  /**
+   * Predictive scaling: mode off | forecast-only | on; the prediction-interval level provisioned for; the
+   * per-container capacity (req/s) assumed until learned; an optional season of `seasonSlots` slots of
+   * `seasonSlotSteps` control periods each.
+   */
+  predictive?: { mode: string; level: number; defaultCapacityRps: number; seasonSlots: number | null; seasonSlotSteps: number };
 }
 
 /** `POST /api/v1/vms/:id/drain` (and `DELETE` to take it back). */

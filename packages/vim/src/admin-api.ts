@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiErrorBody, BalancerSettings, ClusterResponse, ClusterVmSummary, DrainResponse, EventListResponse, ServicePolicyView, ServiceView, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
+import type { ApiErrorBody, BalancerSettings, ClusterResponse, ClusterVmSummary, DrainResponse, EventListResponse, ForecastView, ServicePolicyView, ServiceView, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
 import { type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
 import type { AgentServer } from './agent-server';
 import type { ClusterState, VmRecord } from './cluster-state';
@@ -157,6 +157,7 @@ export class AdminApi {
     this.route('PUT', '/api/v1/services/:name/policy', async (req, res, params) => {
       sendJson(res, 200, deps.services.updatePolicy(params['name']!, await readJsonBody(req)) satisfies ServicePolicyView);
     });
+    this.route('GET', '/api/v1/services/:name/forecast', (_req, res, params) => sendJson(res, 200, deps.services.forecastView(params['name']!) satisfies ForecastView));
     this.route('POST', '/api/v1/services/:name/scale', async (req, res, params) => {
       const body = await readJsonBody(req);
       sendJson(res, 200, deps.services.scale(params['name']!, body['replicas']) satisfies ServiceView);

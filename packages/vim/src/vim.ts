@@ -68,6 +68,7 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
       initialPlacement: { strategy: options.placementStrategy ?? DEFAULT_PLACEMENT_STRATEGY },
       startupGraceMs: options.startupGraceMs ?? DEFAULT_STARTUP_GRACE_MS,
       drainTimeoutMs: DEFAULT_DRAIN_TIMEOUT_MS,
+      arrivalsTotal: () => traffic.arrivalsTotal,
       now,
     },
     cluster,

@@ -16,6 +16,7 @@ import type { ClusterState } from '../cluster-state';
 import type { ContainerCommands } from '../container-commands';
 import { ActionLog, type ActionHandle, type ActionInProgress } from '../events';
 import { RateTracker } from './rate-tracker';
+import type { ServiceForecast } from './service-forecast';
 import { placementSnapshot, scalingContainers } from './snapshots';
 
 /** Where events go (the persisted log); the controller never reads it back. */
@@ -40,6 +41,8 @@ export interface ServiceControllerOptions {
    * back and reporting, or this long has passed: a restart alone must change nothing.
    */
   startupGraceMs: number;
+  /** Requests that reached the traffic front so far (cumulative): the service's arrival rate. */
+  arrivalsTotal: () => number;
   /** VMs that ran containers before the restart (from the saved state). */
   knownVms: ReadonlySet<string>;
   /**
@@ -85,11 +88,14 @@ export class ServiceController {
   /** Scale-out and scale-in batches in progress: one of each kind per service at a time. */
   private readonly actions: ActionLog;
   private readonly startBackoff = new Map<string, { until: number; delayMs: number }>();
-  private lastDecision: { explanation: ScalingExplanation; loggedAt: number } | undefined;
+  private lastDecision: { explanation: ScalingExplanation; reason: string; loggedAt: number } | undefined;
   private lastCapacityShortfall: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private kicked = false;
   private readonly startedAt: number;
+  /** Containers this controller started and has not yet seen ready, with when: start-up times for the forecast. */
+  private readonly awaitingReady = new Map<string, number>();
+  private lastArrivals: { total: number; at: number } | undefined;
   private settled = false;
 
   constructor(
@@ -98,6 +104,7 @@ export class ServiceController {
     private readonly cluster: ClusterState,
     private readonly commands: ContainerCommands,
     private readonly events: EventSink,
+    readonly forecast: ServiceForecast,
     private readonly options: ServiceControllerOptions,
     private readonly log: Logger,
     /** Called whenever desired or autoscale changed, to persist them. */
@@ -176,7 +183,7 @@ export class ServiceController {
       maxReplicas: this.service.policy.maxReplicas,
       strategy: this.service.policy.strategy,
       placement: this.service.placement.strategy,
-      lastDecision: decision ? { at: new Date(decision.at).toISOString(), desired: decision.desired, reason: decision.reason, summary: decision.summary } : null,
+      lastDecision: decision ? { at: new Date(decision.at).toISOString(), desired: decision.desired, reason: this.lastDecision?.reason ?? decision.reason, summary: decision.summary } : null,
       actionsInProgress: this.actionsInProgress().map((a) => ({ kind: a.kind, startedAt: new Date(a.startedAt).toISOString(), ageMs: a.ageMs })),
     };
   }
@@ -208,7 +215,8 @@ export class ServiceController {
     // A VM that has connected but not reported yet may run containers we cannot see: acting now could
     // start one too many, or count the service short. Its first report is at most one interval away.
     if (this.anyVmUnreported()) return;
-    this.observeRates();
+    this.observeRates(now);
+    this.observeArrivals(now);
     if (this.service.autoscale) this.decide(now);
     this.reconcile(now);
     this.afterPeriod();
@@ -245,7 +253,7 @@ export class ServiceController {
     return true;
   }
 
-  private observeRates(): void {
+  private observeRates(now: number): void {
     const live = new Set<string>();
     for (const vm of this.cluster.all()) {
       if (vm.status !== 'ready' || vm.lastReportAt === null) continue;
@@ -253,27 +261,63 @@ export class ServiceController {
         if (c.service !== this.service.name) continue;
         live.add(c.id);
         this.rates.observe(c.id, c.requestsTotal, vm.lastReportAt);
+        const started = this.awaitingReady.get(c.id);
+        if (started !== undefined && c.ready) {
+          this.forecast.recordStartup(now - started);
+          this.awaitingReady.delete(c.id);
+        }
       }
     }
     this.rates.retain(live);
+    for (const id of this.awaitingReady.keys()) if (!live.has(id) && now - this.awaitingReady.get(id)! > 600_000) this.awaitingReady.delete(id);
+  }
+
+  /** The arrival rate over the last period, and ready containers' mean rps and CPU, for the forecast. */
+  private observeArrivals(now: number): void {
+    const total = this.options.arrivalsTotal();
+    const previous = this.lastArrivals;
+    this.lastArrivals = { total, at: now };
+    const arrivalRps = previous && now > previous.at ? ((total - previous.total) * 1000) / (now - previous.at) : null;
+    let n = 0;
+    let rps = 0;
+    let cpu = 0;
+    for (const c of scalingContainers(this.cluster.all(), this.service.name, this.drainingVms, (id) => this.rates.rate(id))) {
+      if (!c.ready || c.metrics.rps === undefined || c.metrics.cpu === undefined) continue;
+      n++;
+      rps += c.metrics.rps;
+      cpu += c.metrics.cpu;
+    }
+    this.forecast.observe(now, arrivalRps, n > 0 ? { rps: rps / n, cpuPct: cpu / n } : null);
   }
 
   private decide(now: number): void {
     const containers = scalingContainers(this.cluster.all(), this.service.name, this.drainingVms, (id) => this.rates.rate(id));
     const result = recommend({ now, currentReplicas: this.service.desired, containers }, this.service.policy, this.recommenderState);
-    this.recommenderState = result.state;
-    const { explanation } = result;
+    const combined = this.forecast.combine(result, this.service.policy.controlPeriodMs);
+    const desired = combined?.desired ?? result.desired;
+    this.recommenderState = combined?.state ?? result.state;
+    const explanation = combined ? { ...result.explanation, desired, summary: combined.summary } : result.explanation;
+    const reason = combined && combined.desired > result.desired ? 'forecast' : explanation.reason;
     const before = this.service.desired;
     const previous = this.lastDecision;
-    const changed = result.desired !== before;
+    const changed = desired !== before;
     if (changed) {
-      this.service.desired = result.desired;
+      this.service.desired = desired;
       this.onChange();
     }
-    const worthLogging = changed || !previous || previous.explanation.reason !== explanation.reason || now - previous.loggedAt >= QUIET_DECISION_LOG_MS;
-    this.lastDecision = { explanation, loggedAt: worthLogging ? now : (previous?.loggedAt ?? now) };
+    // forecast-only: what the forecast would have done is worth an event whenever it differs.
+    const forecastOnlyDiffers = combined !== undefined && combined.mode === 'forecast-only' && combined.wouldBe !== combined.desired;
+    const worthLogging = changed || forecastOnlyDiffers || !previous || previous.reason !== reason || now - previous.loggedAt >= QUIET_DECISION_LOG_MS;
+    this.lastDecision = { explanation, reason, loggedAt: worthLogging ? now : (previous?.loggedAt ?? now) };
     if (worthLogging) {
-      this.record('decision', explanation.summary, { current: before, desired: result.desired, reason: explanation.reason, summary: explanation.summary, explanation });
+      this.record('decision', explanation.summary, {
+        current: before,
+        desired,
+        reason,
+        summary: explanation.summary,
+        explanation: result.explanation,
+        ...(combined ? { predictive: { mode: combined.mode, reactive: combined.reactive, forecast: combined.predictive, wouldBe: combined.wouldBe, reason: combined.reason } } : {}),
+      });
     }
   }
 
@@ -369,6 +413,7 @@ export class ServiceController {
     return this.commands.start(vm, this.service.spec).then(
       (started) => {
         this.pending.delete(pending);
+        this.awaitingReady.set(started.containerId, now);
         this.startBackoff.delete(vm);
         this.record('command', `started ${started.name} on ${vm} for ${this.service.name}`, { command: 'start', vm, ok: true, containerId: started.containerId, name: started.name, hostPort: started.hostPort });
       },

@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 export interface PersistedService {
   desired: number;
   autoscale: boolean;
+  /** Predictive settings (absent before they were first saved). */
+  predictive?: Record<string, unknown>;
   /** The scaling policy and placement settings as the API last accepted them (validated on load). */
   scaling: Record<string, unknown>;
   placement: Record<string, unknown>;
@@ -68,6 +70,33 @@ export class ServiceStore {
     mkdirSync(dirname(this.path), { recursive: true });
     const temporary = `${this.path}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+    renameSync(temporary, this.path);
+  }
+}
+
+/** `forecast-<service>.json`: the forecaster's history and model, written every minute. */
+export class ForecastFile {
+  readonly path: string | undefined;
+
+  constructor(dataDir: string | undefined, service: string) {
+    this.path = dataDir === undefined ? undefined : join(dataDir, `forecast-${service}.json`);
+  }
+
+  /** The saved forecast, or undefined (none, or unreadable: the history is rebuilt, and the caller says so). */
+  load(): { value: unknown } | { error: string } | undefined {
+    if (this.path === undefined) return undefined;
+    try {
+      return { value: JSON.parse(readFileSync(this.path, 'utf8')) as unknown };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      return { error: (error as Error).message };
+    }
+  }
+
+  save(value: unknown): void {
+    if (this.path === undefined) return;
+    const temporary = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(value), { mode: 0o600 });
     renameSync(temporary, this.path);
   }
 }

@@ -1,11 +1,12 @@
-import type { DrainResponse, ServicePolicyView, ServiceView } from '@acs/api-types';
+import type { DrainResponse, ForecastView, ServicePolicyView, ServiceView } from '@acs/api-types';
 import type { Logger } from '@acs/daemon';
 import { resolvePlacementSettings, ScalingPolicyError, validateScalingPolicy, type PlacementSettings, type ScalingPolicy } from '@acs/scaling';
 import type { ClusterState } from '../cluster-state';
 import { DEFAULT_CONTAINER_SPEC, type ContainerCommands } from '../container-commands';
 import { HttpError } from '../http-util';
 import { ServiceController, type EventSink } from './service-controller';
-import { ServiceStore, type PersistedState } from './service-store';
+import { cpuTargetOf, DEFAULT_PREDICTIVE_SETTINGS, mergedPredictive, ServiceForecast, type PersistedForecast, type PredictiveSettings } from './service-forecast';
+import { ForecastFile, ServiceStore, type PersistedState } from './service-store';
 
 export interface ServicesOptions {
   /** Where the desired state is kept; undefined keeps nothing (in-process tests). */
@@ -17,8 +18,13 @@ export interface ServicesOptions {
   initialPlacement: Record<string, unknown>;
   startupGraceMs: number;
   drainTimeoutMs: number;
+  /** Requests that reached the traffic front so far: the arrival rate the forecaster learns from. */
+  arrivalsTotal: () => number;
   now: () => number;
 }
+
+/** How often the forecaster's history is written to the data dir. */
+const FORECAST_SAVE_INTERVAL_MS = 60_000;
 
 /** An HTTP 422 carrying every validation problem, each naming its field. */
 export class PolicyValidationError extends HttpError {
@@ -36,6 +42,9 @@ export class Services {
   private readonly controllers = new Map<string, ServiceController>();
   private readonly drainingVms: Set<string>;
   private readonly knownVms: Set<string>;
+  private readonly predictive = new Map<string, PredictiveSettings>();
+  private readonly forecastFiles = new Map<string, ForecastFile>();
+  private forecastTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: ServicesOptions,
@@ -52,14 +61,30 @@ export class Services {
     const savedService = saved?.services[name];
     const policy = validatedPolicy(savedService?.scaling ?? options.initialScaling);
     const placement = validatedPlacement(savedService?.placement ?? options.initialPlacement);
+    const loadProblems: Array<{ path: string; message: string }> = [];
+    const predictive = mergedPredictive(DEFAULT_PREDICTIVE_SETTINGS, savedService?.predictive ?? {}, loadProblems) ?? DEFAULT_PREDICTIVE_SETTINGS;
+    if (loadProblems.length > 0) log.warn({ problems: loadProblems }, 'saved predictive settings are invalid; using the defaults');
+    this.predictive.set(name, predictive);
+    const forecastFile = new ForecastFile(options.dataDir, name);
+    this.forecastFiles.set(name, forecastFile);
+    const savedForecast = forecastFile.load();
+    if (savedForecast && 'error' in savedForecast) log.warn({ path: forecastFile.path, err: savedForecast.error }, 'forecast history unreadable; starting a new one');
+    const forecast = new ServiceForecast(
+      predictive,
+      policy.controlPeriodMs,
+      cpuTargetOf(policy),
+      savedForecast && 'value' in savedForecast ? (savedForecast.value as PersistedForecast) : undefined,
+    );
     const controller = new ServiceController(
       { name, spec: DEFAULT_CONTAINER_SPEC, policy, placement, desired: savedService?.desired ?? policy.minReplicas, autoscale: savedService?.autoscale ?? true },
       this.drainingVms,
       cluster,
       commands,
       events,
+      forecast,
       {
         drainTimeoutMs: options.drainTimeoutMs,
+        arrivalsTotal: options.arrivalsTotal,
         startupGraceMs: options.startupGraceMs,
         knownVms: new Set(this.knownVms),
         adoptRunning: !saved,
@@ -84,10 +109,30 @@ export class Services {
   start(): void {
     if (!this.options.reconcile) return;
     for (const c of this.controllers.values()) c.start();
+    this.forecastTimer = setInterval(() => this.saveForecasts(), FORECAST_SAVE_INTERVAL_MS);
+    this.forecastTimer.unref();
   }
 
   stop(): void {
     for (const c of this.controllers.values()) c.stop();
+    clearInterval(this.forecastTimer);
+    if (this.forecastTimer !== undefined) this.saveForecasts();
+    this.forecastTimer = undefined;
+  }
+
+  forecastView(name: string): ForecastView {
+    const controller = this.get(name);
+    return controller.forecast.view(name, this.options.now(), controller.service.policy.controlPeriodMs);
+  }
+
+  private saveForecasts(): void {
+    for (const [name, controller] of this.controllers) {
+      try {
+        this.forecastFiles.get(name)?.save(controller.forecast.toJSON());
+      } catch (error) {
+        this.log.warn({ service: name, err: (error as Error).message }, 'could not save the forecast history');
+      }
+    }
   }
 
   list(): ServiceView[] {
@@ -106,7 +151,7 @@ export class Services {
 
   policyView(name: string): ServicePolicyView {
     const { service } = this.get(name);
-    return { service: service.name, scaling: service.policy as unknown as Record<string, unknown>, placement: { ...service.placement } };
+    return { service: service.name, scaling: service.policy as unknown as Record<string, unknown>, placement: { ...service.placement }, predictive: { ...this.predictiveOf(name) } };
   }
 
   /** Deep-merges a partial policy into the current one and applies it only if the whole is valid. */
@@ -114,16 +159,21 @@ export class Services {
     const controller = this.get(name);
     const problems: Array<{ path: string; message: string }> = [];
     for (const key of Object.keys(body)) {
-      if (key !== 'scaling' && key !== 'placement' && key !== 'service') problems.push({ path: key, message: 'unknown field (expected scaling, placement)' });
+      if (key !== 'scaling' && key !== 'placement' && key !== 'predictive' && key !== 'service') problems.push({ path: key, message: 'unknown field (expected scaling, placement, predictive)' });
     }
     const scalingPatch = body['scaling'] ?? {};
     const placementPatch = body['placement'] ?? {};
     if (!isRecord(scalingPatch)) problems.push({ path: 'scaling', message: 'must be an object' });
     if (!isRecord(placementPatch)) problems.push({ path: 'placement', message: 'must be an object' });
+    const predictivePatch = body['predictive'] ?? {};
+    if (!isRecord(predictivePatch)) problems.push({ path: 'predictive', message: 'must be an object' });
     const current = controller.service;
     const policy = isRecord(scalingPatch) ? mergedPolicy(current.policy, scalingPatch, problems) : undefined;
     const placement = isRecord(placementPatch) ? mergedPlacement(current.placement, placementPatch, problems) : undefined;
-    if (problems.length > 0 || !policy || !placement) throw new PolicyValidationError(`invalid policy: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+    const predictive = isRecord(predictivePatch) ? mergedPredictive(this.predictiveOf(name), predictivePatch, problems) : undefined;
+    if (problems.length > 0 || !policy || !placement || !predictive) throw new PolicyValidationError(`invalid policy: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+    this.predictive.set(name, predictive);
+    controller.forecast.updateSettings(predictive, cpuTargetOf(policy));
     controller.setPolicy(policy, placement);
     this.events.append({ at: this.options.now(), kind: 'operator', service: name, message: `policy of ${name} changed`, data: { change: body } });
     this.log.info({ service: name, change: body }, 'scaling policy changed');
@@ -180,10 +230,20 @@ export class Services {
     this.save();
   }
 
+  private predictiveOf(name: string): PredictiveSettings {
+    return this.predictive.get(name) ?? DEFAULT_PREDICTIVE_SETTINGS;
+  }
+
   private save(): void {
     const state: PersistedState = { version: 1, services: {}, drainingVms: [...this.drainingVms], knownVms: [...this.knownVms] };
     for (const [name, c] of this.controllers) {
-      state.services[name] = { desired: c.service.desired, autoscale: c.service.autoscale, scaling: c.service.policy as unknown as Record<string, unknown>, placement: { ...c.service.placement } };
+      state.services[name] = {
+        desired: c.service.desired,
+        autoscale: c.service.autoscale,
+        scaling: c.service.policy as unknown as Record<string, unknown>,
+        placement: { ...c.service.placement },
+        predictive: { ...this.predictiveOf(name) },
+      };
     }
     try {
       this.store.save(state);

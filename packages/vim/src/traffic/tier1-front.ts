@@ -65,6 +65,7 @@ export class Tier1Front {
   /** Each VM's forwarding target, rebuilt only when the front it announced changes. */
   private readonly targets = new Map<string, ForwardTarget & { front: { host: string; port: number } }>();
   private slowStartMs: number;
+  private arrivals = 0;
   private readonly now: () => number;
 
   constructor(
@@ -154,7 +155,13 @@ export class Tier1Front {
     this.forwarder.close();
   }
 
+  /** Every request that reached the front, answered 503 or not: the arrival rate the forecaster wants. */
+  get arrivalsTotal(): number {
+    return this.arrivals;
+  }
+
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.arrivals++;
     Forwarder.requestId(req, res);
     const target = this.pick(new Set(), req.socket.remoteAddress);
     if (!target) {
