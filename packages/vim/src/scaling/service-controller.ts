@@ -96,6 +96,8 @@ export class ServiceController {
   /** Containers this controller started and has not yet seen ready, with when: start-up times for the forecast. */
   private readonly awaitingReady = new Map<string, number>();
   private lastArrivals: { total: number; at: number } | undefined;
+  /** When each container was first reported (or started by us): scale-in takes the newest first. */
+  private readonly firstSeen = new Map<string, number>();
   private settled = false;
 
   constructor(
@@ -260,6 +262,7 @@ export class ServiceController {
       for (const c of vm.containers) {
         if (c.service !== this.service.name) continue;
         live.add(c.id);
+        if (!this.firstSeen.has(c.id)) this.firstSeen.set(c.id, now);
         this.rates.observe(c.id, c.requestsTotal, vm.lastReportAt);
         const started = this.awaitingReady.get(c.id);
         if (started !== undefined && c.ready) {
@@ -269,6 +272,7 @@ export class ServiceController {
       }
     }
     this.rates.retain(live);
+    for (const id of this.firstSeen.keys()) if (!live.has(id)) this.firstSeen.delete(id);
     for (const id of this.awaitingReady.keys()) if (!live.has(id) && now - this.awaitingReady.get(id)! > 600_000) this.awaitingReady.delete(id);
   }
 
@@ -322,7 +326,7 @@ export class ServiceController {
   }
 
   private placementSnapshot(): ReturnType<typeof placementSnapshot> {
-    return placementSnapshot(this.cluster.all(), this.drainingVms, () => this.service.spec.cpus);
+    return placementSnapshot(this.cluster.all(), this.drainingVms, () => this.service.spec.cpus, (id) => this.firstSeen.get(id));
   }
 
   private countDraining(): number {
@@ -414,6 +418,7 @@ export class ServiceController {
       (started) => {
         this.pending.delete(pending);
         this.awaitingReady.set(started.containerId, now);
+        this.firstSeen.set(started.containerId, now);
         this.startBackoff.delete(vm);
         this.record('command', `started ${started.name} on ${vm} for ${this.service.name}`, { command: 'start', vm, ok: true, containerId: started.containerId, name: started.name, hostPort: started.hostPort });
       },

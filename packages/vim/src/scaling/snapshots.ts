@@ -31,7 +31,13 @@ export function scalingContainers(vms: Iterable<VmRecord>, service: string, drai
 }
 
 /** Every VM the VIM knows, as placement sees them (containers of all services count against capacity). */
-export function placementSnapshot(vms: Iterable<VmRecord>, drainingVms: ReadonlySet<string>, cpusOf: (containerId: string) => number): PlacementSnapshot {
+export function placementSnapshot(
+  vms: Iterable<VmRecord>,
+  drainingVms: ReadonlySet<string>,
+  cpusOf: (containerId: string) => number,
+  /** When the VIM first saw each container: scale-in stops the newest first. */
+  startedAtOf: (containerId: string) => number | undefined = () => undefined,
+): PlacementSnapshot {
   const out: PlacementVm[] = [];
   for (const vm of vms) {
     out.push({
@@ -49,8 +55,13 @@ export function placementSnapshot(vms: Iterable<VmRecord>, drainingVms: Readonly
           cpus: cpusOf(c.id),
           state: c.draining || c.state === 'draining' || c.state === 'stopping' ? 'draining' : c.ready && c.state === 'running' ? 'ready' : 'starting',
           inflight: c.inflight,
+          ...optionalStartedAt(startedAtOf(c.id)),
         })),
     });
   }
   return out;
+}
+
+function optionalStartedAt(at: number | undefined): { startedAt?: number } {
+  return at === undefined ? {} : { startedAt: at };
 }

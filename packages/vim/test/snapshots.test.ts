@@ -1,0 +1,65 @@
+import type { ContainerReport } from '@acs/protocol';
+import type { VmRecord } from '../src/cluster-state';
+import { placementSnapshot, scalingContainers } from '../src/scaling/snapshots';
+
+function container(id: string, extra: Partial<ContainerReport> = {}): ContainerReport {
+  return { id, name: id, service: 'web', state: 'running', ready: true, draining: false, cpuPct: 50, memBytes: 0, inflight: 1, requestsTotal: 10, hostPort: 30000, ...extra };
+}
+
+function vm(id: string, containers: ContainerReport[], extra: Partial<VmRecord> = {}): VmRecord {
+  return {
+    id,
+    hostname: id,
+    agentVersion: '0.1.0',
+    address: '127.0.0.1:1',
+    status: 'ready',
+    capacity: { maxContainers: 4, cpus: 2, memoryBytes: 2 ** 30 },
+    front: { host: '127.0.0.1', port: 8081 },
+    connectedAt: 0,
+    downSince: null,
+    downReason: null,
+    lastReportAt: 1000,
+    lastReportSeq: 1,
+    host: { cpuPct: 30, memUsedBytes: 0, memTotalBytes: 1, load1: 0 },
+    containers,
+    ...extra,
+  } as VmRecord;
+}
+
+describe('scalingContainers', () => {
+  test('only the service’s containers on ready, undrained VMs, neither draining nor stopping', () => {
+    const vms = [
+      vm('a', [container('ready'), container('starting', { state: 'starting', ready: false }), container('draining', { draining: true }), container('other', { service: 'api' })]),
+      vm('drained', [container('moving')]),
+      vm('down', [container('lost')], { status: 'down' }),
+    ];
+    const got = scalingContainers(vms, 'web', new Set(['drained']), (id) => (id === 'ready' ? 12.5 : undefined));
+    expect(got).toEqual([
+      { id: 'ready', ready: true, starting: false, metrics: { cpu: 50, inflight: 1, rps: 12.5 } },
+      { id: 'starting', ready: false, starting: true, metrics: { cpu: 50, inflight: 1 } },
+    ]);
+  });
+});
+
+describe('placementSnapshot', () => {
+  test('every VM with capacity, host CPU, drain flag, and each container’s state and first-seen time', () => {
+    const vms = [vm('a', [container('r'), container('s', { state: 'starting', ready: false }), container('d', { state: 'stopping' }), container('gone', { state: 'exited' })]), vm('b', [], { status: 'down', host: null })];
+    const snapshot = placementSnapshot(vms, new Set(['b']), () => 0.5, (id) => (id === 'r' ? 42 : undefined));
+    expect(snapshot).toEqual([
+      {
+        id: 'a',
+        status: 'ready',
+        draining: false,
+        maxContainers: 4,
+        cpuCapacity: 2,
+        hostCpuPct: 30,
+        containers: [
+          { id: 'r', service: 'web', cpus: 0.5, state: 'ready', inflight: 1, startedAt: 42 },
+          { id: 's', service: 'web', cpus: 0.5, state: 'starting', inflight: 1 },
+          { id: 'd', service: 'web', cpus: 0.5, state: 'draining', inflight: 1 },
+        ],
+      },
+      { id: 'b', status: 'down', draining: true, maxContainers: 4, cpuCapacity: 2, hostCpuPct: undefined, containers: [] },
+    ]);
+  });
+});
