@@ -23,7 +23,7 @@ function vm(id: string, containers: ContainerReport[], extra: Partial<VmRecord> 
     host: { cpuPct: 30, memUsedBytes: 0, memTotalBytes: 1, load1: 0 },
     containers,
     ...extra,
-  } as VmRecord;
+  };
 }
 
 describe('scalingContainers', () => {
