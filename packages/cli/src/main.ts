@@ -41,7 +41,8 @@ function untilSigint(): AbortSignal {
 }
 
 export function main(): void {
-  run(process.argv.slice(2), { out: console.log, err: console.error, interrupted: untilSigint }).then(
+  const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+  run(process.argv.slice(2), { out: console.log, err: console.error, interrupted: untilSigint, columns }).then(
     (code) => {
       process.exitCode = code;
     },

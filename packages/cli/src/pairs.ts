@@ -4,9 +4,11 @@ import { UsageError } from './errors';
  * How `set` commands read a value: numbers become numbers and true/false booleans, the rest stays text. Only
  * plain decimals count as numbers, so "1e3", "0x10" or an empty value never turn into one by surprise.
  */
-export function scalar(raw: string): string | number | boolean {
+export function scalar(raw: string): string | number | boolean | null {
   if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
   if (raw === 'true' || raw === 'false') return raw === 'true';
+  // Settings that may be unset (a season) take null.
+  if (raw === 'null') return null;
   return raw;
 }
 

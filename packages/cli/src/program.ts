@@ -1,10 +1,12 @@
 import { EVENT_KINDS, type EventKind } from '@acs/api-types';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { AdminClient, DEFAULT_API } from './api-client';
+import { MIN_CHART_HEIGHT, MIN_CHART_WIDTH } from './chart';
 import { balancerGetCommand, balancerSetCommand } from './commands/balancer';
 import { containersCommand, containerStartCommand, containerStopCommand } from './commands/containers';
 import { drainCommand } from './commands/drain';
 import { DEFAULT_EVENT_LIMIT, eventsCommand, FOLLOW_POLL_INTERVAL_MS } from './commands/events';
+import { forecastCommand } from './commands/forecast';
 import { policyGetCommand, policySetCommand } from './commands/policy';
 import { autoscaleCommand, scaleCommand } from './commands/scale';
 import { statusCommand } from './commands/status';
@@ -22,9 +24,18 @@ export interface CliIo {
   interrupted?: () => AbortSignal;
   /** Pause between `events --follow` polls, for tests; deliberately not a flag. @default FOLLOW_POLL_INTERVAL_MS */
   pollIntervalMs?: number;
+  /**
+   * Columns of the terminal when stdout is one, so charts fill it. Unset when output goes to a file or a
+   * pipe, where there is nothing to fit and the same command should print the same width every time.
+   */
+  columns?: number;
 }
 
 const DEFAULT_SERVICE = 'web';
+/** Chart size when stdout is not a terminal: fits the classic 80-column terminal and most log viewers. */
+const DEFAULT_CHART_WIDTH = 72;
+const DEFAULT_CHART_HEIGHT = 12;
+const MAX_CHART_SIZE = 1000;
 
 /** Builds the `acs` command tree. Each command is a thin call to the admin API and a renderer. */
 export function buildProgram(io: CliIo): Command {
@@ -171,6 +182,22 @@ export function buildProgram(io: CliIo): Command {
     .description("explain in plain English the autoscaler's last decision for a service and what followed it")
     .option('--service <name>', 'the service', DEFAULT_SERVICE)
     .action((options: { service: string }) => whyCommand(client(), options, io.out));
+
+  program
+    .command('forecast')
+    .description('request-rate history and forecast of a service as a chart, with the model, its accuracy and what it recommends')
+    .option('--service <name>', 'the service', DEFAULT_SERVICE)
+    .option('--width <n>', `chart width in columns (default: the terminal's, or ${DEFAULT_CHART_WIDTH})`, wholeNumber(MIN_CHART_WIDTH, MAX_CHART_SIZE))
+    .option('--height <n>', 'rows of the plot', wholeNumber(MIN_CHART_HEIGHT, MAX_CHART_SIZE), DEFAULT_CHART_HEIGHT)
+    .option('--ascii', 'draw with ASCII only')
+    .option('--json', 'print the exact API response as JSON')
+    .action((options: { service: string; width?: number; height: number; ascii?: boolean; json?: boolean }) =>
+      forecastCommand(
+        client(),
+        { ...options, width: options.width ?? Math.max(MIN_CHART_WIDTH, Math.min(MAX_CHART_SIZE, io.columns ?? DEFAULT_CHART_WIDTH)) },
+        io.out,
+      ),
+    );
 
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput(program.configureOutput());

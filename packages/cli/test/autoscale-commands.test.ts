@@ -248,6 +248,8 @@ describe('acs policy', () => {
       'strategy=threshold',
       'placement.strategy=binpack',
       'placement.cpuOvercommit=1.5',
+      'predictive.mode=forecast-only',
+      'predictive.seasonSlots=null',
       'metrics=cpu:60,rps:40',
       'scaling.controlPeriodMs=1000',
       'label=a=b',
@@ -273,6 +275,7 @@ describe('acs policy', () => {
         rules: [{ metric: 'cpu', scaleUpAbove: 80, scaleDownBelow: 30 }],
       },
       placement: { strategy: 'binpack', cpuOvercommit: 1.5 },
+      predictive: { mode: 'forecast-only', seasonSlots: null },
     });
     expect(out.join('\n')).toContain('placement.strategy=spread');
   });

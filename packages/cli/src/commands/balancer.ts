@@ -19,7 +19,7 @@ function render(settings: BalancerSettings): string {
 
 /** `acs balancer set policy=p2c`: each pair becomes a field of the PUT body; the VIM validates. */
 export async function balancerSetCommand(client: AdminClient, pairs: string[], out: (text: string) => void): Promise<void> {
-  const body: Record<string, string | number | boolean> = {};
+  const body: Record<string, string | number | boolean | null> = {};
   for (const pair of pairs) {
     const match = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(pair);
     if (!match) throw new UsageError(`expected key=value, got ${JSON.stringify(pair)} (e.g. acs balancer set policy=p2c)`);

@@ -7,9 +7,11 @@ import { scalar, splitPair } from '../pairs';
 export interface PolicyPatch {
   scaling?: Record<string, unknown>;
   placement?: Record<string, unknown>;
+  predictive?: Record<string, unknown>;
 }
 
 const EXAMPLE = 'acs policy set minReplicas=2 behavior.scaleDown.stabilizationWindowS=30';
+const GROUP_EXAMPLE: Record<string, string> = { placement: 'placement.strategy=binpack', predictive: 'predictive.mode=on', scaling: 'scaling.minReplicas=2' };
 
 function policyPath(service: string): string {
   return `/api/v1/services/${encodeURIComponent(service)}/policy`;
@@ -33,7 +35,7 @@ export async function policySetCommand(
 
 /**
  * Turns `a.b.c=value` pairs into the nested partial object the VIM merges. Keys name a path into the policy:
- * `placement.*` into placement, everything else into scaling (a leading `scaling.` is allowed too). All pairs
+ * `placement.*` into placement, `predictive.*` into predictive, everything else into scaling (a leading `scaling.` is allowed too). All pairs
  * are checked before any request, so a typo in the third pair does not leave the first two applied.
  */
 export function policyPatch(pairs: readonly string[]): PolicyPatch {
@@ -45,8 +47,8 @@ export function policyPatch(pairs: readonly string[]): PolicyPatch {
       throw new UsageError(`${JSON.stringify(key)} is not a policy key: dot-separated names like behavior.scaleUp.tolerance (e.g. ${EXAMPLE})`);
     }
     const [first, ...rest] = segments as [string, ...string[]];
-    const [root, path] = first === 'placement' || first === 'scaling' ? [first, rest] : ['scaling', segments];
-    if (path.length === 0) throw new UsageError(`${root} is a group, not a setting: name a field inside it, e.g. ${root === 'placement' ? 'placement.strategy=binpack' : 'scaling.minReplicas=2'}`);
+    const [root, path] = first === 'placement' || first === 'scaling' || first === 'predictive' ? [first, rest] : ['scaling', segments];
+    if (path.length === 0) throw new UsageError(`${root} is a group, not a setting: name a field inside it, e.g. ${GROUP_EXAMPLE[root] ?? 'scaling.minReplicas=2'}`);
     setPath((patch[root] ??= {}), path, value(root, path, raw), key);
   }
   return patch;
@@ -98,6 +100,8 @@ function render(policy: ServicePolicyView): string {
     `policy of ${policy.service} (change a line: acs policy set --service ${policy.service} key=value ...)`,
     ...flatten(policy.scaling, []),
     ...flatten(policy.placement, ['placement']),
+    // Older VIMs send no predictive section.
+    ...(policy.predictive ? flatten(policy.predictive, ['predictive']) : []),
   ].join('\n');
 }
 
