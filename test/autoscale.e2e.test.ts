@@ -259,6 +259,11 @@ test('acs status, events and why read the same story', async () => {
   expect(events.code).toBe(0);
   expect(events.stdout).toMatch(/started|stopped/);
 
+  const forecast = await runCli(BIN.acs, ['forecast', '--ascii'], env);
+  expect(forecast.code).toBe(0);
+  expect(forecast.stdout).toContain('now');
+  expect(forecast.stdout).toMatch(/Mode: forecast-only/);
+
   const why = await runCli(BIN.acs, ['why'], env);
   expect(why.code).toBe(0);
   expect(why.stdout).toMatch(/web/);
