@@ -1,4 +1,4 @@
-import type { LoadObservation } from './control/decider';
+import type { DeciderFact, LoadObservation } from './control/decider';
 import type { ReconcileOutcome } from './control/reconciler';
 import { LatencyBuffer, LatencyHistogram, percentile } from './model/latency';
 import type { CapacityEpisode, SimSummary, TimelineRow } from './result';
@@ -154,7 +154,7 @@ export class RunRecorder {
     return this.rows;
   }
 
-  summary(policy: string, inFlightAtEnd: number, queuedInContainers: number): SimSummary {
+  summary(policy: string, inFlightAtEnd: number, queuedInContainers: number, decider?: Readonly<Record<string, DeciderFact>>): SimSummary {
     const { totals, histogram, tickS } = this;
     const resolved = this.episodes.flatMap((e) => (e.durationS === null ? [] : [e.durationS]));
     const durationS = this.ticks * tickS;
@@ -197,6 +197,8 @@ export class RunRecorder {
         maxS: resolved.length > 0 ? round3(Math.max(...resolved)) : null,
         list: this.episodes.map((e) => ({ ...e, peakShortfallRps: round3(e.peakShortfallRps) })),
       },
+      // Last and only when given, so every summary serialises in one key order.
+      ...(decider !== undefined ? { decider: { ...decider } } : {}),
     };
   }
 

@@ -1,7 +1,7 @@
 import { placeMany, type PlacementSettings, type ScalingPolicy } from '@acs/scaling';
 import { round3, RunRecorder } from './accounting';
 import type { SimConfig } from './config';
-import type { Decider, LoadObservation, ServiceModel } from './control/decider';
+import type { ContainerStartup, Decider, LoadObservation, ServiceModel } from './control/decider';
 import { Reconciler } from './control/reconciler';
 import { ArrivalProcess } from './model/arrivals';
 import { ShortestQueueBalancer } from './model/balancer';
@@ -60,9 +60,13 @@ export function simulate<S>(setup: SimulationSetup, decider: Decider<S>): SimRes
   const maxLatencyMs = config.queueLimit * serviceMs;
   const ring = new LatencyRing(T, Math.ceil(maxLatencyMs / T) + 1);
 
-  // Warm start at the count the first tick's load needs, so a run does not open with an overload that
-  // says nothing about the policy; placed as the VIM would, and ready at once.
-  const firstNeed = Math.ceil(load.requestsBetween(0, tickS) / tickS / neededPerContainerRps - 1e-9);
+  // Warm start at the count the highest rate before a first start could be ready needs (one start-up
+  // plus one control period): no policy can change capacity before then, so an overload there would say
+  // nothing about the policy. Placed as the VIM would, and ready at once.
+  let firstPeakRps = 0;
+  const settleTicks = Math.max(1, Math.ceil((config.startupS * 1000 + policy.controlPeriodMs) / T));
+  for (let k = 0; k < Math.min(settleTicks, ticks); k++) firstPeakRps = Math.max(firstPeakRps, load.requestsBetween(k * tickS, (k + 1) * tickS) / tickS);
+  const firstNeed = Math.ceil(firstPeakRps / neededPerContainerRps - 1e-9);
   const initial = config.initialReplicas ?? Math.min(policy.maxReplicas, Math.max(policy.minReplicas, firstNeed));
   for (const vmId of placeMany(cluster.placementSnapshot(), { service: SERVICE, cpus: config.containerCpus }, initial, placement).winners) {
     const c = cluster.start(vmId, 0, 0);
@@ -84,6 +88,7 @@ export function simulate<S>(setup: SimulationSetup, decider: Decider<S>): SimRes
   let desired = initial;
   let state: S | undefined;
   const history: LoadObservation[] = [];
+  let startups: ContainerStartup[] = [];
   let nextReportAt = 0;
   let nextControlAt = policy.controlPeriodMs;
   let poolDirty = true;
@@ -97,6 +102,7 @@ export function simulate<S>(setup: SimulationSetup, decider: Decider<S>): SimRes
       if (c.state === 'starting' && c.readyAt <= now) {
         c.state = 'ready';
         c.becameReadyAt = now;
+        startups.push({ id: c.id, startedAt: c.startedAt, readyAt: now });
         poolDirty = true;
       } else if (c.state === 'draining' && c.inflightAt(now) === 0) {
         c.stoppedAt = now;
@@ -114,7 +120,8 @@ export function simulate<S>(setup: SimulationSetup, decider: Decider<S>): SimRes
     // 3. control
     if (now >= nextControlAt) {
       history.push(recorder.closePeriod(now));
-      const decision = decider.decide({ now, snapshot: { now, currentReplicas: desired, containers: cluster.scalingContainers() }, policy, state, history, model });
+      const decision = decider.decide({ now, snapshot: { now, currentReplicas: desired, containers: cluster.scalingContainers() }, policy, state, history, startups, model });
+      startups = [];
       if (!Number.isSafeInteger(decision.desired) || decision.desired < 0) {
         throw new RangeError(`decider ${decider.name} asked for ${String(decision.desired)} containers at ${now} ms; a count must be a whole number ≥ 0`);
       }
@@ -160,7 +167,7 @@ export function simulate<S>(setup: SimulationSetup, decider: Decider<S>): SimRes
   const endMs = ticks * T;
   const queuedInContainers = cluster.containers.reduce((sum, c) => sum + c.inflightAt(endMs), 0);
   return {
-    summary: recorder.summary(decider.name, ring.pending, queuedInContainers),
+    summary: recorder.summary(decider.name, ring.pending, queuedInContainers, decider.describe?.(state)),
     timeline: recorder.timeline(),
     containers: cluster.everStarted.map(containerRecord),
   };

@@ -6,6 +6,7 @@ export { simulate, type SimulationSetup } from './engine';
 export { runSimulation, type RunOptions, type RunOutput } from './run';
 export * from './control/decider';
 export * from './control/registry';
+export { createPredictiveDecider, seasonShape, PREDICTIVE_DEFAULTS, type PredictiveDeciderOptions, type PredictiveState, type SeasonShape } from './control/predictive';
 export { parseTraceCsv, TRACE_CSV_HEADER } from './trace/csv';
 export { LoadProfile, type LoadProfileOptions } from './trace/load-profile';
 export { makeTrace, traceRateAt, traceStats, type Trace } from './trace/trace';

@@ -3,10 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { ScalingPolicyError, UnknownPlacementStrategyError } from '@acs/scaling';
 import { CommanderError } from 'commander';
 import { formatReport } from './cli/format';
-import { buildProgram, type CliIo, type CliOptions } from './cli/program';
+import { buildProgram, type CliIo, type CliOptions, type ReportCliOptions } from './cli/program';
 import type { SimConfigInput } from './config';
-import { createDecider, decidersFor } from './control/registry';
+import type { PredictiveDeciderOptions } from './control/predictive';
+import { createDecider, decidersFor, type DeciderContext } from './control/registry';
 import { DeciderNotAvailableError, SimConfigError, TraceParseError } from './errors';
+import { buildReport, formatReportTable, realTraceScenarios, SCENARIO_NAMES, syntheticScenarios, writeReport, type ScenarioName } from './report';
 import { runSimulation } from './run';
 import { parseTraceCsv } from './trace/csv';
 import { syntheticTrace } from './trace/synthetic';
@@ -29,9 +31,15 @@ class InputError extends Error {}
 /** Entry point: returns the exit code instead of exiting, so tests run it in-process. */
 export function run(argv: readonly string[], io: CliIo = { out: console.log, err: console.error }): number {
   let code: number = SIM_EXIT.ok;
-  const program = buildProgram(io, (options) => {
-    code = execute(options, io);
-  });
+  const program = buildProgram(
+    io,
+    (options) => {
+      code = execute(options, io);
+    },
+    (options) => {
+      code = executeReport(options, io);
+    },
+  );
   try {
     program.parse([...argv], { from: 'user' });
     return code;
@@ -45,7 +53,7 @@ export function run(argv: readonly string[], io: CliIo = { out: console.log, err
 function execute(options: CliOptions, io: CliIo): number {
   try {
     const trace = loadTrace(options);
-    const deciders = decidersFor(options.policy).map((name) => createDecider(name));
+    const deciders = decidersFor(options.policy).map((name) => createDecider(name, deciderContext(options)));
     const started = performance.now();
     const output = runSimulation({
       trace,
@@ -63,6 +71,53 @@ function execute(options: CliOptions, io: CliIo): number {
   } catch (error) {
     return report(error, options, io);
   }
+}
+
+/** `acs-sim report`: reads the traces it needs first, so a missing file fails before minutes of running. */
+function executeReport(options: ReportCliOptions, io: CliIo): number {
+  try {
+    const names = selectedScenarios(options.only);
+    const traceFile = (name: 'nasa' | 'worldcup', flag: string, label: string): { trace: Trace; path: string } | undefined => {
+      if (!names.includes(name)) return undefined;
+      const path = name === 'nasa' ? options.nasa : options.worldcup;
+      return { trace: parseTraceCsv(readText(path, `${label} trace (${flag})`), path), path };
+    };
+    const nasa = traceFile('nasa', '--nasa', 'NASA');
+    const worldcup = traceFile('worldcup', '--worldcup', 'World Cup');
+    const scenarios = [...syntheticScenarios(options.seed), ...realTraceScenarios({ ...(nasa ? { nasa } : {}), ...(worldcup ? { worldcup } : {}) })].filter((s) =>
+      (names as readonly string[]).includes(s.name),
+    );
+    const started = performance.now();
+    const result = buildReport({
+      scenarios,
+      seed: options.seed,
+      onScenario: (s, i, n) => io.err(`acs-sim report: ${i + 1}/${n} ${s.name} done (${((performance.now() - started) / 1000).toFixed(1)} s)`),
+    });
+    const written = writeReport(options.out, result);
+    io.out(formatReportTable(result.data));
+    io.out(['', ...written.map((path) => `wrote ${path}`)].join('\n'));
+    return SIM_EXIT.ok;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InputError || error instanceof TraceParseError) {
+      io.err(`acs-sim report: ${error.message}`);
+      return error instanceof UsageError ? SIM_EXIT.usage : SIM_EXIT.inputError;
+    }
+    const e = error as NodeJS.ErrnoException;
+    if (typeof e.code === 'string' && typeof e.path === 'string') {
+      io.err(`acs-sim report: cannot write ${e.path}: ${e.code}`);
+      return SIM_EXIT.inputError;
+    }
+    io.err(`acs-sim report: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return SIM_EXIT.inputError;
+  }
+}
+
+function selectedScenarios(only: string | undefined): ScenarioName[] {
+  if (only === undefined) return [...SCENARIO_NAMES];
+  const names = only.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const unknown = names.filter((n) => !(SCENARIO_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0 || names.length === 0) throw new UsageError(`--only takes scenario names from ${SCENARIO_NAMES.join(', ')}; got ${only}`);
+  return SCENARIO_NAMES.filter((n) => names.includes(n));
 }
 
 function report(error: unknown, options: CliOptions, io: CliIo): number {
@@ -98,6 +153,14 @@ function loadTrace(options: CliOptions): Trace {
   // A synthetic trace is generated as long as the run needs: --duration is in simulated seconds.
   const durationS = options.duration === undefined ? undefined : options.duration * options.timeCompress;
   return syntheticTrace(options.synthetic!, { ...(durationS === undefined ? {} : { durationS }), ...(options.seed === undefined ? {} : { seed: options.seed }) });
+}
+
+function deciderContext(options: CliOptions): DeciderContext {
+  const predictive: Partial<PredictiveDeciderOptions> = {};
+  if (options.forecastLevel !== undefined) predictive.level = options.forecastLevel;
+  // Given in trace seconds, like every other time a user reads off the trace; the decider works in simulated ones.
+  if (options.seasonS !== undefined) predictive.seasonPeriodS = options.seasonS / options.timeCompress;
+  return { timeCompress: options.timeCompress, predictive };
 }
 
 function policyFrom(options: CliOptions): Record<string, unknown> {

@@ -1,3 +1,5 @@
+import type { DeciderFact } from './control/decider';
+
 /**
  * What a run produces: plain JSON-safe data (no NaN: "no value" is null), built in a fixed key order from
  * deterministic arithmetic, so one seed gives byte-identical JSON.
@@ -107,6 +109,8 @@ export interface SimSummary {
     maxS: number | null;
     list: CapacityEpisode[];
   };
+  /** The decider's own account of the run (`Decider.describe`), e.g. forecast accuracy; absent if it gives none. */
+  decider?: Record<string, DeciderFact>;
 }
 
 export interface SimResult {

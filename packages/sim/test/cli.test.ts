@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, SIM_EXIT } from '../src/main';
@@ -24,6 +24,7 @@ const badTrace = join(dir, 'bad.csv');
 writeFileSync(badTrace, 't_seconds,rps\n0,30\n60,-4\n');
 const badPolicy = join(dir, 'policy.json');
 writeFileSync(badPolicy, '{"minReplicas": 5, "maxReplicas": 2, "colour": "blue"}');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('acs-sim command line', () => {
   it('prints the summary table for a synthetic run', () => {
@@ -70,10 +71,29 @@ describe('acs-sim command line', () => {
     expect(r.out).toBe('');
   });
 
-  it.each(['predictive', 'both'])('accepts --policy %s but says it is not available yet (exit 2)', (policy) => {
-    const r = cli('--synthetic', 'step', '--policy', policy);
+  it('runs --policy both: reactive and predictive side by side, on the same arrivals', () => {
+    const r = cli('--synthetic', 'step', '--policy', 'both', '--json');
+    expect(r.code).toBe(SIM_EXIT.ok);
+    const output = JSON.parse(r.out) as RunOutput;
+    const [reactive, predictive] = output.runs;
+    expect(reactive!.summary.policy).toBe('reactive');
+    expect(predictive!.summary.policy).toBe('predictive');
+    expect(predictive!.timeline.map((row) => row.arrived)).toEqual(reactive!.timeline.map((row) => row.arrived));
+    expect(predictive!.summary.decider).toMatchObject({ mode: 'on', startupSource: 'learned', startupP90Ms: 30_000 });
+  });
+
+  it('runs --policy predictive with the forecast flags, shown in the table', () => {
+    const r = cli('--synthetic', 'ramp', '--policy', 'predictive', '--forecast-level', '0.9', '--season-s', '0');
+    expect(r.code).toBe(SIM_EXIT.ok);
+    expect(r.out).toMatch(/^\s+predictive$/m);
+    const json = JSON.parse(cli('--synthetic', 'ramp', '--policy', 'predictive', '--forecast-level', '0.9', '--json').out) as RunOutput;
+    expect(json.runs[0]!.summary.decider).toMatchObject({ level: 0.9 });
+  });
+
+  it('exits 2 on a forecast level outside (0, 1)', () => {
+    const r = cli('--synthetic', 'step', '--policy', 'predictive', '--forecast-level', '1');
     expect(r.code).toBe(SIM_EXIT.usage);
-    expect(r.err).toBe("acs-sim: policy 'predictive' is not available yet (only reactive is wired into the simulator)");
+    expect(r.err).toMatch(/expected a number between 0 and 1/);
   });
 
   it('exits 1 when the trace file cannot be read', () => {

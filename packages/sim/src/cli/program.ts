@@ -2,6 +2,7 @@ import { PLACEMENT_STRATEGY_NAMES } from '@acs/scaling';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ARRIVAL_MODES, TIMELINE_RESOLUTIONS, type ArrivalMode, type TimelineResolution } from '../config';
 import { POLICY_CHOICES, type PolicyChoice } from '../control/registry';
+import { DEFAULT_TRACE_PATHS, SCENARIO_NAMES } from '../report/scenarios';
 import { SYNTHETIC_KINDS, type SyntheticKind } from '../trace/synthetic';
 
 /** The command line after commander: every value already a number or a known name. */
@@ -10,6 +11,8 @@ export interface CliOptions {
   synthetic?: SyntheticKind;
   policy: PolicyChoice;
   policyFile?: string;
+  forecastLevel?: number;
+  seasonS?: number;
   placement?: string;
   minReplicas?: number;
   maxReplicas?: number;
@@ -33,6 +36,15 @@ export interface CliOptions {
   json?: boolean;
 }
 
+/** `acs-sim report` after commander. */
+export interface ReportCliOptions {
+  out: string;
+  nasa: string;
+  worldcup: string;
+  seed: number;
+  only?: string;
+}
+
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
@@ -42,15 +54,17 @@ export interface CliIo {
  * The `acs-sim` flags. Only parsing and range checks live here; what the values mean is in the config and
  * the README. Parsing stops at the first bad flag (commander's way); the config then reports the rest.
  */
-export function buildProgram(io: CliIo, onRun: (options: CliOptions) => void): Command {
-  return new Command('acs-sim')
+export function buildProgram(io: CliIo, onRun: (options: CliOptions) => void, onReport: (options: ReportCliOptions) => void = () => undefined): Command {
+  const program = new Command('acs-sim')
     .description(
       'Simulate the cluster under a load trace, driving the same @acs/scaling decisions as the VIM, and print\n' +
         'SLO violations, container-seconds and scaling figures.',
     )
     .addOption(new Option('--trace <file>', 'a t_seconds,rps CSV trace (e.g. /work/shared/traces/...)').conflicts('synthetic'))
     .addOption(new Option('--synthetic <kind>', 'a built-in trace').choices(SYNTHETIC_KINDS))
-    .addOption(new Option('--policy <name>', "decision policy ('predictive' and 'both' are not wired yet)").choices(POLICY_CHOICES).default('reactive'))
+    .addOption(new Option('--policy <name>', "decision policy; 'both' runs reactive and predictive on the same arrivals").choices(POLICY_CHOICES).default('reactive'))
+    .option('--forecast-level <p>', 'predictive: prediction-interval level provisioned for (default 0.95)', fraction())
+    .option('--season-s <s>', 'predictive: the load cycle in trace seconds, 0 for none (default 86400, a day)', decimal(0, { minExclusive: false }))
     .option('--policy-file <file>', 'scaling policy JSON (as the VIM takes it); defaults fill the rest')
     .addOption(new Option('--placement <strategy>', 'placement strategy').choices(PLACEMENT_STRATEGY_NAMES))
     .option('--min-replicas <n>', "override the policy's minReplicas", integer(0))
@@ -77,13 +91,36 @@ export function buildProgram(io: CliIo, onRun: (options: CliOptions) => void): C
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride()
+    // The report's own --seed must not be taken by the run's: options belong to the command they follow.
+    .enablePositionalOptions()
     .action((options: CliOptions) => onRun(options));
+  program
+    .command('report')
+    .description(
+      'Run every scenario of the elasticity goal (daily, ramp, random walk, step, spike, NASA, World Cup) with the\n' +
+        'reactive and the predictive policy, start-up 30 s, and write report.md, report.json and a chart per trace.',
+    )
+    .option('--out <dir>', 'directory for report.md, report.json and the PNG charts', 'sim-report')
+    .option('--nasa <file>', 'the NASA trace', DEFAULT_TRACE_PATHS.nasa)
+    .option('--worldcup <file>', 'the World Cup trace', DEFAULT_TRACE_PATHS.worldcup)
+    .option('--seed <n>', 'seed for arrivals and the random synthetic traces', integer(0), 1)
+    .option('--only <names>', `comma-separated scenarios to run (${SCENARIO_NAMES.join(', ')})`)
+    .action((options: ReportCliOptions) => onReport(options));
+  return program;
 }
 
 function integer(min: number): (raw: string) => number {
   return (raw) => {
     const n = Number(raw);
     if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number, ${min} or more`);
+    return n;
+  };
+}
+
+function fraction(): (raw: string) => number {
+  return (raw) => {
+    const n = Number(raw);
+    if (raw.trim() === '' || !(n > 0 && n < 1)) throw new InvalidArgumentError('expected a number between 0 and 1, exclusive');
     return n;
   };
 }

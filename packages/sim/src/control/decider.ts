@@ -42,7 +42,20 @@ export interface DecisionInput<S> {
   state: S | undefined;
   /** One entry per earlier control period, oldest first (this period's is the last). Do not modify. */
   history: readonly LoadObservation[];
+  /**
+   * Containers that became ready since the previous decision, as the VIM learns of them from the VMM's
+   * events: start-up is measured, not assumed, so start-up jitter reaches a decider that plans with it.
+   * The warm-start containers (ready at t = 0) are not in it.
+   */
+  startups: readonly ContainerStartup[];
   model: ServiceModel;
+}
+
+/** One container's start: asked for at `startedAt`, took requests from `readyAt` (simulated ms). */
+export interface ContainerStartup {
+  id: string;
+  startedAt: number;
+  readyAt: number;
 }
 
 /** The part of an explanation the engine reads; @acs/scaling's ScalingExplanation has both. */
@@ -63,7 +76,15 @@ export interface Decision<S> {
 export interface Decider<S> {
   readonly name: string;
   decide(input: DecisionInput<S>): Decision<S>;
+  /**
+   * What the decider learned over the run, from its last state (undefined if it never decided), for the
+   * summary's `decider` field: e.g. a forecaster's accuracy or a learned capacity. Optional.
+   */
+  describe?(state: S | undefined): Readonly<Record<string, DeciderFact>>;
 }
+
+/** A value in a decider's own summary; null for "not known". */
+export type DeciderFact = number | string | boolean | null;
 
 /** The VIM's policy: @acs/scaling's `recommend` (HPA, or the threshold rules if the policy says so). */
 export const reactiveDecider: Decider<RecommenderState> = {
