@@ -41,6 +41,9 @@ try {
 }
 
 const rootfs = mkdtempSync(join(tmpdir(), 'acs-workload-rootfs-'));
+// On every way out, process.exit included (up to date, fail()): a finally block does not run then, and
+// each leaked copy of node and its libraries is about 100 MB in /tmp.
+process.on('exit', () => rmSync(rootfs, { recursive: true, force: true }));
 try {
   const files = new Map(); // path in image → source on host
   const node = realpathSync(process.execPath);
