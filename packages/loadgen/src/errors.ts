@@ -1,0 +1,20 @@
+/** The command line is wrong: a bad value, a missing or conflicting option, a refused target. Exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** An input file (a trace) cannot be read or is invalid. Exit 1. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+/** A trace CSV is malformed; the message names the file and the 1-based line. */
+export class TraceParseError extends InputError {
+  constructor(
+    readonly source: string,
+    readonly line: number,
+    detail: string,
+  ) {
+    super(line > 0 ? `${source}:${line}: ${detail}` : `${source}: ${detail}`);
+  }
+}
