@@ -80,6 +80,18 @@ describe('ServiceForecast', () => {
     expect(b.forecast).toEqual(a.forecast);
   });
 
+  test('capacity is learned from container samples averaged over 15 periods, the default until then', () => {
+    const f = forecaster({ mode: 'on' });
+    let now = 0;
+    // 15 req/s per container at the 60% CPU target: 15 req/s of capacity once 10 averaged samples are in.
+    for (let i = 0; i < 149; i++) f.observe((now = i * STEP_MS), 40, { rps: 15, cpuPct: 60 });
+    f.combine(reactive(3, 60, now), 2000);
+    expect(f.view('web', now, 2000).recommendation?.perContainerRps).toBe(10);
+    f.observe((now += STEP_MS), 40, { rps: 15, cpuPct: 60 });
+    f.combine(reactive(3, 60, now), 2000);
+    expect(f.view('web', now, 2000).recommendation?.perContainerRps).toBeCloseTo(15);
+  });
+
   test('start-up times lengthen the horizon', () => {
     const f = forecaster();
     const before = f.view('web', 0, 2000).horizonSteps;

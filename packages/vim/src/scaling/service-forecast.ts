@@ -68,6 +68,13 @@ const REFIT_EVERY_STEPS = 150;
 /** Holt refits look at this much recent history; a seasonal refit at all of it. */
 const HOLT_FIT_WINDOW_STEPS = 1800;
 const MIN_FIT_POINTS = 10;
+/**
+ * Control periods whose container samples are averaged into one capacity sample, and the relative interval
+ * width above which headroom is added: the values the simulator's evaluation settled on (per-period samples
+ * learned ~10% low; at tens of req/s, 2 s counting noise alone made every interval "wide").
+ */
+const CAPACITY_SAMPLE_PERIODS = 15;
+const WIDE_RELATIVE_WIDTH = 1.5;
 
 /**
  * A service's forecast in the VIM: one arrival-rate point per control period, a model kept up to date
@@ -85,6 +92,7 @@ export class ServiceForecast {
   private stepsSinceRefit = 0;
   private lastCombined: CombinedRecommendation | undefined;
   private lastPerContainerRps: number | null = null;
+  private capacitySum = { rps: 0, cpuPct: 0, periods: 0 };
 
   constructor(
     private settings: PredictiveSettings,
@@ -136,7 +144,16 @@ export class ServiceForecast {
     const expected = Math.round((now - this.startAt) / this.stepMs);
     while (this.history.length < expected) this.pushPoint(null);
     this.pushPoint(arrivalRps);
-    if (perContainer) this.capacity = learnCapacity(this.capacity, { rpsPerContainer: perContainer.rps, cpuPct: perContainer.cpuPct });
+    if (perContainer) {
+      this.capacitySum.rps += perContainer.rps;
+      this.capacitySum.cpuPct += perContainer.cpuPct;
+      this.capacitySum.periods++;
+      if (this.capacitySum.periods >= CAPACITY_SAMPLE_PERIODS) {
+        const { rps, cpuPct, periods } = this.capacitySum;
+        this.capacity = learnCapacity(this.capacity, { rpsPerContainer: rps / periods, cpuPct: cpuPct / periods });
+        this.capacitySum = { rps: 0, cpuPct: 0, periods: 0 };
+      }
+    }
     this.stepsSinceRefit++;
     if (this.model === null || this.stepsSinceRefit >= REFIT_EVERY_STEPS) this.refit();
   }
@@ -180,7 +197,7 @@ export class ServiceForecast {
     if (last) this.accuracy = recordForecast(this.accuracy, this.history.length - 1, last);
     const perContainerRps = capacityEstimate(this.capacity).value;
     this.lastPerContainerRps = perContainerRps;
-    const predictive = predictiveRecommendation({ forecast: steps, horizonSteps: horizon, perContainerRps, currentReplicas: e.currentReplicas, minReplicas: e.minReplicas, maxReplicas: e.maxReplicas });
+    const predictive = predictiveRecommendation({ forecast: steps, horizonSteps: horizon, perContainerRps, currentReplicas: e.currentReplicas, minReplicas: e.minReplicas, maxReplicas: e.maxReplicas, confidenceHeadroom: { wideRelativeWidth: WIDE_RELATIVE_WIDTH } });
     this.lastCombined = combineWithReactive(reactive, predictive, this.settings.mode);
     return this.lastCombined;
   }
