@@ -7,14 +7,3 @@ export class UsageError extends Error {
 export class InputError extends Error {
   override readonly name = 'InputError';
 }
-
-/** A trace CSV is malformed; the message names the file and the 1-based line. */
-export class TraceParseError extends InputError {
-  constructor(
-    readonly source: string,
-    readonly line: number,
-    detail: string,
-  ) {
-    super(line > 0 ? `${source}:${line}: ${detail}` : `${source}: ${detail}`);
-  }
-}

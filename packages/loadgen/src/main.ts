@@ -6,7 +6,7 @@ import { patternRate, traceRate, type RateFn } from './patterns';
 import { runLoad, type LoadOptions } from './runner';
 import { CSV_HEADER, csvLine, formatSummary, progressLine, summaryJson } from './summary';
 import { resolveTarget } from './target';
-import { parseTraceCsv } from './trace-csv';
+import { parseTraceCsv, TraceParseError } from '@acs/sim';
 
 /** Exit codes of `acs-load`. */
 export const LOAD_EXIT = {
@@ -51,7 +51,13 @@ function rateOf(o: CliOptions): RateFn {
       const e = error as NodeJS.ErrnoException;
       throw new InputError(`cannot read trace ${path}: ${e.code ?? e.message}`);
     }
-    return traceRate(parseTraceCsv(text, path), o.timeScale);
+    try {
+      return traceRate(parseTraceCsv(text, path), o.timeScale);
+    } catch (error) {
+      // The simulator's trace format and parser: its errors already name the file and line.
+      if (error instanceof TraceParseError) throw new InputError(error.message);
+      throw error;
+    }
   }
   const p = { rps: o.rps, durationS: o.duration, toRps: o.toRps, atS: o.atS, spikeS: o.spikeS, periodS: o.periodS, amplitude: o.amplitude };
   return patternRate(o.pattern, p);

@@ -1,5 +1,5 @@
 import { UsageError } from './errors';
-import { traceRateAt, type RateTrace } from './trace-csv';
+import { traceRateAt, type Trace } from '@acs/sim';
 
 export const PATTERN_NAMES = ['constant', 'step', 'ramp', 'sine', 'spike'] as const;
 export type PatternName = (typeof PATTERN_NAMES)[number];
@@ -60,6 +60,6 @@ export function patternRate(name: string, p: PatternParams): RateFn {
 }
 
 /** A trace replayed with `timeScale` trace seconds per real second. */
-export function traceRate(trace: RateTrace, timeScale: number): RateFn {
+export function traceRate(trace: Trace, timeScale: number): RateFn {
   return (t) => traceRateAt(trace, t * timeScale);
 }

@@ -35,6 +35,7 @@ describe('parseTraceCsv', () => {
     ['a time going back', 't_seconds,rps\n0,1\n60,1\n30,1\n', 4, 't_seconds must increase from row to row: 30 after 60'],
     ['a repeated time', 't_seconds,rps\n0,1\n0,2\n', 3, 't_seconds must increase from row to row: 0 after 0'],
     ['a negative rate', 't_seconds,rps\n0,1\n60,-0.5\n', 3, 'rps must be ≥ 0, got -0.5'],
+    ['a negative time', 't_seconds,rps\n-60,1\n0,1\n', 2, 't_seconds must be ≥ 0, got -60'],
     ['three fields', 't_seconds,rps\n0,1,2\n', 2, "expected 2 fields (t_seconds,rps), got 3: '0,1,2'"],
     ['a blank line counted in the line number', 't_seconds,rps\n0,1\n\n60,x\n', 4, "rps is not a number: 'x'"],
   ])('rejects %s, naming the line', (_name, text, line, detail) => {

@@ -32,6 +32,7 @@ export function parseTraceCsv(text: string, source: string): Trace {
     if (fields.length !== 2) throw new TraceParseError(source, lineNo, `expected 2 fields (t_seconds,rps), got ${fields.length}: '${truncate(line)}'`);
     const t = parseNumber(fields[0]!, 't_seconds', source, lineNo);
     const rps = parseNumber(fields[1]!, 'rps', source, lineNo);
+    if (t < 0) throw new TraceParseError(source, lineNo, `t_seconds must be ≥ 0, got ${t}`);
     const previous = times[times.length - 1];
     if (previous !== undefined && t <= previous) throw new TraceParseError(source, lineNo, `t_seconds must increase from row to row: ${t} after ${previous}`);
     if (rps < 0) throw new TraceParseError(source, lineNo, `rps must be ≥ 0, got ${rps}`);
