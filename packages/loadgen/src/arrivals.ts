@@ -1,4 +1,4 @@
-import { mulberry32 } from './prng';
+import { seededRandom } from '@acs/balancing';
 import type { RateFn } from './patterns';
 
 export const ARRIVAL_MODES = ['poisson', 'constant'] as const;
@@ -26,7 +26,7 @@ export class ArrivalSchedule {
     private readonly durationS: number,
     seed: number,
   ) {
-    this.random = mulberry32(seed);
+    this.random = seededRandom(seed);
   }
 
   /** The next intended time, or undefined once past the duration. */

@@ -1,5 +1,5 @@
 import { HISTOGRAM_RELATIVE_ERROR, LatencyHistogram } from '../src/histogram';
-import { mulberry32 } from '../src/prng';
+import { seededRandom } from '@acs/balancing';
 
 function exactQuantile(sorted: number[], q: number): number {
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
@@ -7,7 +7,7 @@ function exactQuantile(sorted: number[], q: number): number {
 
 describe('LatencyHistogram', () => {
   it('matches the exact percentiles of a log-uniform sample from 0.1 ms to 60 s within 1%', () => {
-    const random = mulberry32(42);
+    const random = seededRandom(42);
     const h = new LatencyHistogram();
     const values: number[] = [];
     for (let i = 0; i < 100_000; i++) {
@@ -35,7 +35,7 @@ describe('LatencyHistogram', () => {
   });
 
   it('gives the exponential distribution its known percentiles', () => {
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     const h = new LatencyHistogram();
     for (let i = 0; i < 200_000; i++) h.record(-50 * Math.log(1 - random()));
     // Exp(mean 50 ms): p50 = 50 ln 2, p99 = 50 ln 100; sampling error at n = 200k is well under 2%.

@@ -1,26 +1,10 @@
 import { chooseModel, fitHolt, fitHoltWinters, forecast, type FittedModel } from '../src/forecast';
+import { gaussian } from './forecast-noise';
 
 /**
  * Fitting recovers what generated the data: level, trend and season of synthetic series with known
  * parts and a little seeded noise; and model selection picks the season only when the data has one.
  */
-
-/** mulberry32: a tiny seeded PRNG, so every run sees the same noise. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(seed: number): () => number {
-  const u = prng(seed);
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
 
 function series(n: number, truth: (t: number) => number, sigma: number, seed = 1): number[] {
   const noise = gaussian(seed);

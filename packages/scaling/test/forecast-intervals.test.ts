@@ -1,25 +1,10 @@
 import { fitHolt, fitHoltWinters, forecast, normalQuantile, updateModel, type FittedModel } from '../src/forecast';
+import { gaussian } from './forecast-noise';
 
 /**
  * Prediction intervals: the closed-form h-step variances match the textbook formulas and a Monte Carlo
  * of the model itself, and on noisy data the intervals cover about as often as their level says.
  */
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(seed: number): () => number {
-  const u = prng(seed);
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
 
 const z95 = normalQuantile(0.975);
 const halfWidth = (model: FittedModel, h: number) => {
