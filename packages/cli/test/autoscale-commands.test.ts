@@ -3,22 +3,8 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EVENT_KINDS, type ClusterResponse, type EventListResponse, type EventView, type ServicePolicyView, type ServiceView } from '@acs/api-types';
-import { run } from '../src/main';
-import type { CliIo } from '../src/program';
-import { FakeVim, type SeenRequest } from './fake-vim';
+import { acs, FakeVim, type SeenRequest } from './fake-vim';
 
-interface CliRun {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-async function acs(argv: string[], io: Partial<CliIo> = {}): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(argv, { out: (text) => out.push(text), err: (text) => err.push(text), ...io });
-  return { code, out, err };
-}
 
 /** Local wall-clock time as the CLI prints it, computed independently of src/format. */
 function hms(iso: string): string {

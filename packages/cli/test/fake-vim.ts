@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { run } from '../src/main';
+import type { CliIo } from '../src/program';
 
 /** One request as the fake VIM saw it. */
 export interface SeenRequest {
@@ -68,4 +70,18 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface CliRun {
+  code: number;
+  out: string[];
+  err: string[];
+}
+
+/** Runs `acs` in-process, collecting what it prints. */
+export async function acs(argv: string[], io: Partial<CliIo> = {}): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(argv, { out: (text) => out.push(text), err: (text) => err.push(text), ...io });
+  return { code, out, err };
 }

@@ -3,22 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { ForecastView } from '@acs/api-types';
 import fc from 'fast-check';
 import { renderForecastChart, type ChartData, type ChartSize, type ForecastPoint } from '../src/chart';
-import { run } from '../src/main';
-import type { CliIo } from '../src/program';
-import { FakeVim } from './fake-vim';
+import { acs, FakeVim, type CliRun } from './fake-vim';
 
-interface CliRun {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-async function acs(argv: string[], io: Partial<CliIo> = {}): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(argv, { out: (text) => out.push(text), err: (text) => err.push(text), ...io });
-  return { code, out, err };
-}
 
 /** The chart's parts, found the way a reader finds them: by glyph and position, not by calling the renderer's helpers. */
 interface Chart {

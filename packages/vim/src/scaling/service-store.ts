@@ -67,10 +67,7 @@ export class ServiceStore {
 
   save(state: PersistedState): void {
     if (this.path === undefined) return;
-    mkdirSync(dirname(this.path), { recursive: true });
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temporary, this.path);
+    writeFileAtomically(this.path, `${JSON.stringify(state, null, 2)}\n`);
   }
 }
 
@@ -95,10 +92,16 @@ export class ForecastFile {
 
   save(value: unknown): void {
     if (this.path === undefined) return;
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(value), { mode: 0o600 });
-    renameSync(temporary, this.path);
+    writeFileAtomically(this.path, JSON.stringify(value));
   }
+}
+
+/** Whole or not at all: a crash mid-write leaves the previous file, never half of one. Owner-only (0600). */
+function writeFileAtomically(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text, { mode: 0o600 });
+  renameSync(temporary, path);
 }
 
 function isPersistedState(value: unknown): value is PersistedState {
