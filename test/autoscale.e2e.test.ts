@@ -5,7 +5,7 @@
  */
 import type { ClusterResponse, ContainerListResponse, EventListResponse, ForecastView, ServiceView } from '@acs/api-types';
 import { removeAgentContainers } from './support/docker';
-import { eventually, getJson, startVimProcess, startVmmProcess, type VimProcess } from './support/lab';
+import { eventually, getJson, startVimProcess, startVmmProcess, type VimProcess, callApi, type ApiAnswer } from './support/lab';
 import { BIN, ProcessGroup, runCli, type Daemon } from './support/processes';
 
 const RUN = `as${process.pid}`;
@@ -40,13 +40,8 @@ function startAgent(id: string): Daemon {
   return daemon;
 }
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${vim.api}${path}`, {
-    method,
-    signal: AbortSignal.timeout(30_000),
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+function api(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+  return callApi(vim.api, method, path, body);
 }
 
 async function web(): Promise<ServiceView> {

@@ -63,6 +63,21 @@ export function startVmmProcess(group: ProcessGroup, vim: VimProcess, agentId: s
   );
 }
 
+export interface ApiAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** One admin API call with an optional JSON body; the answer's status and JSON body, whatever the status. */
+export async function callApi(api: string, method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    signal: AbortSignal.timeout(30_000),
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
 /** GET a JSON document from the admin API. */
 export async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
