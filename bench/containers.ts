@@ -22,6 +22,7 @@ import type { ContainerListResponse, ContainerStartResponse, ContainerStopRespon
 import { getJson, startVimProcess, startVmmProcess, type VimProcess } from '../test/support/lab';
 import { ProcessGroup, type Daemon } from '../test/support/processes';
 import { boundRun } from './support/run-bounds';
+import { apiCall } from './support/api';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
 const RUNS = Number(values.runs);
@@ -93,26 +94,18 @@ const finish = boundRun('bench:containers', TIME_LIMIT_MS, cleanup);
 
 let api = '';
 
-async function apiCall<T>(method: string, path: string, body?: unknown, timeoutMs = 15_000): Promise<T> {
-  const response = await fetch(`${api}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
+function call<T>(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<T> {
+  return apiCall<T>(api, method, path, body, timeoutMs);
 }
 
 function startContainer(): Promise<ContainerStartResponse> {
-  return apiCall<ContainerStartResponse>('POST', `/api/v1/vms/${AGENT_ID}/containers`, {});
+  return call<ContainerStartResponse>('POST', `/api/v1/vms/${AGENT_ID}/containers`, {});
 }
 
 /** DELETE with no drain; resolves with the milliseconds until the answer. */
 async function stopContainer(id: string): Promise<number> {
   const sent = performance.now();
-  await apiCall<ContainerStopResponse>('DELETE', `/api/v1/containers/${id}?drainTimeoutMs=0`, undefined, 60_000);
+  await call<ContainerStopResponse>('DELETE', `/api/v1/containers/${id}?drainTimeoutMs=0`, undefined, 60_000);
   return performance.now() - sent;
 }
 
@@ -145,7 +138,7 @@ async function startAndTime(count: number): Promise<StartTiming[]> {
   for (;;) {
     assertDaemonsUp();
     const polledAt = performance.now();
-    const { containers } = await apiCall<ContainerListResponse>('GET', `/api/v1/containers?vm=${AGENT_ID}`, undefined, 5000);
+    const { containers } = await call<ContainerListResponse>('GET', `/api/v1/containers?vm=${AGENT_ID}`, undefined, 5000);
     const answeredAt = performance.now();
     for (const c of containers) if (c.ready && !readyAt.has(c.id)) readyAt.set(c.id, answeredAt - sent);
     if (postFailure !== undefined) {

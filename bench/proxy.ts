@@ -32,6 +32,7 @@ import { getJson, startVimProcess, startVmmProcess, type VimProcess } from '../t
 import { ProcessGroup, type Daemon } from '../test/support/processes';
 import { runWrk, wrkArgs, wrkVersion, type WrkResult } from './support/wrk';
 import { boundRun } from './support/run-bounds';
+import { apiCall } from './support/api';
 
 if (process.argv.length > 2) {
   console.error('usage: npm run bench:proxy (no options: every figure uses the same fixed wrk settings)');
@@ -226,17 +227,6 @@ function readText(path: string): string {
 
 // ---- admin API ----
 
-async function apiCall<T>(api: string, method: string, path: string, body?: unknown, timeoutMs = 15_000): Promise<T> {
-  const response = await fetch(`${api}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
 
 async function waitForVm(vim: VimProcess, vmm: Daemon): Promise<VmView & { front: { host: string; port: number } }> {
   const deadline = Date.now() + 20_000;
