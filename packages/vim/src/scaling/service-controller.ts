@@ -59,7 +59,6 @@ interface Pending {
   kind: 'start' | 'stop';
   vm: string;
   containerId?: string;
-  since: number;
 }
 
 /**
@@ -350,7 +349,7 @@ export class ServiceController {
     const moving = releasableFromDrainingVms(snapshot, this.service.name, desired).filter((need) => !this.isStopping(need.containerId));
     if (moving.length > 0) {
       const action = this.beginAction('move-off-draining-vms', now, STOP_ACTION_MARGIN_MS + this.options.drainTimeoutMs);
-      if (action) this.stopBatch(action, moving.map((need) => ({ vm: need.vmId, containerId: need.containerId, why: `moving off draining VM ${need.vmId}` })), now);
+      if (action) this.stopBatch(action, moving.map((need) => ({ vm: need.vmId, containerId: need.containerId, why: `moving off draining VM ${need.vmId}` })));
     }
 
     // One batch in each direction at a time: a scale action in progress blocks the next of its kind.
@@ -361,7 +360,7 @@ export class ServiceController {
       const victims = chooseVictims(snapshot, this.service.name, have - desired, this.service.placement.strategy).filter((v) => !this.isStopping(v.containerId));
       if (victims.length === 0) return;
       const action = this.beginAction('scale-in', now, STOP_ACTION_MARGIN_MS + this.options.drainTimeoutMs);
-      if (action) this.stopBatch(action, victims.map((v) => ({ vm: v.vmId, containerId: v.containerId, why: `scale-in to ${desired} (${v.reason})` })), now);
+      if (action) this.stopBatch(action, victims.map((v) => ({ vm: v.vmId, containerId: v.containerId, why: `scale-in to ${desired} (${v.reason})` })));
     }
   }
 
@@ -380,8 +379,8 @@ export class ServiceController {
     void Promise.allSettled(commands).then(() => this.actions.end(action, this.options.now()));
   }
 
-  private stopBatch(action: ActionHandle, stops: Array<{ vm: string; containerId: string; why: string }>, now: number): void {
-    this.batch(action, stops.map((stop) => this.stopContainer(stop.vm, stop.containerId, now, stop.why)));
+  private stopBatch(action: ActionHandle, stops: Array<{ vm: string; containerId: string; why: string }>): void {
+    this.batch(action, stops.map((stop) => this.stopContainer(stop.vm, stop.containerId, stop.why)));
   }
 
   private scaleOut(action: ActionHandle, snapshot: ReturnType<typeof placementSnapshot>, count: number, now: number): void {
@@ -412,7 +411,7 @@ export class ServiceController {
   }
 
   private startContainer(vm: string, now: number): Promise<void> {
-    const pending: Pending = { kind: 'start', vm, since: now };
+    const pending: Pending = { kind: 'start', vm };
     this.pending.add(pending);
     return this.commands.start(vm, this.service.spec).then(
       (started) => {
@@ -445,8 +444,8 @@ export class ServiceController {
     return false;
   }
 
-  private stopContainer(vm: string, containerId: string, now: number, why: string): Promise<void> {
-    const pending: Pending = { kind: 'stop', vm, containerId, since: now };
+  private stopContainer(vm: string, containerId: string, why: string): Promise<void> {
+    const pending: Pending = { kind: 'stop', vm, containerId };
     this.pending.add(pending);
     return this.commands.stopOn(vm, containerId, this.options.drainTimeoutMs).then(
       (stopped) => {

@@ -59,7 +59,7 @@ export class Services {
     this.knownVms = new Set(saved?.knownVms ?? []);
     const name = DEFAULT_CONTAINER_SPEC.service;
     const savedService = saved?.services[name];
-    const policy = validatedPolicy(savedService?.scaling ?? options.initialScaling);
+    const policy = validateScalingPolicy(savedService?.scaling ?? options.initialScaling);
     const placement = validatedPlacement(savedService?.placement ?? options.initialPlacement);
     const loadProblems: Array<{ path: string; message: string }> = [];
     const predictive = mergedPredictive(DEFAULT_PREDICTIVE_SETTINGS, savedService?.predictive ?? {}, loadProblems) ?? DEFAULT_PREDICTIVE_SETTINGS;
@@ -276,10 +276,6 @@ function mergedPlacement(current: PlacementSettings, patch: Record<string, unkno
     problems.push({ path: 'placement', message: (error as Error).message });
     return undefined;
   }
-}
-
-function validatedPolicy(input: Record<string, unknown>): ScalingPolicy {
-  return validateScalingPolicy(input);
 }
 
 function validatedPlacement(input: Record<string, unknown>): PlacementSettings {
