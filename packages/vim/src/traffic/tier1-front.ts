@@ -138,6 +138,11 @@ export class Tier1Front {
     return { inflight: c.inflight, requests: c.requests, errors: c.errors, requestsPerSecond: sum / RATE_WINDOW_S, latencyMs: { p50, p99, count } };
   }
 
+  /** A VM's latency histogram buckets (cumulative counts by upper bound in ms): the dashboard diffs two for a window. */
+  latencyBuckets(vmId: string): Record<string, number> {
+    return this.countersOf(vmId).latency.snapshot().buckets;
+  }
+
   /** Zeroes the slots of seconds that passed with no request, up to `second`. */
   private advance(c: VmTraffic, second: number): void {
     const gap = Math.min(second - c.lastSecond, c.perSecond.length);
