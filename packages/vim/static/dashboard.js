@@ -25,6 +25,9 @@
     return n.toFixed(digits === undefined ? (Math.abs(n) >= 10 ? 0 : 1) : digits);
   }
   function zeroBased(_u, _min, max) { return [0, max > 0 ? max * 1.1 : 1]; }
+  var clockLabel = uPlot.fmtDate('{HH}:{mm}:{ss}');
+  // Clock time only: uPlot's default adds a date line under the first tick, noise on a live view.
+  function clockTicks(_u, splits) { return splits.map(function (s) { return clockLabel(new Date(s * 1000)); }); }
 
   // ---- charts ----
   function plotSize(box) {
@@ -38,7 +41,7 @@
     var opts = Object.assign({
       series: [{}].concat(series),
       scales: { x: { time: true }, y: { range: zeroBased } },
-      axes: [{ stroke: '#69707d', grid: { stroke: '#eef0f3' } }, { stroke: '#69707d', grid: { stroke: '#eef0f3' }, size: 46 }],
+      axes: [{ stroke: '#69707d', grid: { stroke: '#eef0f3' }, values: clockTicks, space: 60 }, { stroke: '#69707d', grid: { stroke: '#eef0f3' }, size: 46 }],
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
     }, extra || {}, plotSize(box));
@@ -112,8 +115,8 @@
       chart('chart-forecast', [
         line('observed', PALETTE[0]),
         line('forecast', PALETTE[3], { dash: [5, 3] }),
-        line('lower', 'rgba(142,68,173,0.35)', { width: 1 }),
-        line('upper', 'rgba(142,68,173,0.35)', { width: 1 }),
+        line('interval low', 'rgba(142,68,173,0.35)', { width: 1 }),
+        line('interval high', 'rgba(142,68,173,0.35)', { width: 1 }),
       ], { bands: [{ series: [4, 3], fill: 'rgba(142,68,173,0.12)' }] });
     }
     var t = [], obs = [], mean = [], lo = [], hi = [];
