@@ -136,7 +136,7 @@ test('the stream sends history then a snapshot every second as Server-Sent Event
     let text = '';
     stream.res.on('data', (t: string) => (text += t));
     text = await stream.first;
-    await eventually(async () => (text.match(/event: snapshot\n/g) ?? []).length >= 3, 15_000, 'three snapshots');
+    await eventually(() => Promise.resolve((text.match(/event: snapshot\n/g) ?? []).length >= 3), 15_000, 'three snapshots');
     const messages = text.split('\n\n').filter((m) => m.startsWith('event: '));
     const history = JSON.parse(messages[0]!.split('\ndata: ')[1]!) as DashboardHistory;
     expect(messages[0]).toMatch(/^event: history\n/);

@@ -37,7 +37,7 @@ async function traffic(ratePerSecond: number, seconds: number): Promise<void> {
 }
 
 function points(chartId: string): Promise<number> {
-  return page.$eval(`#${chartId}`, (el) => Number((el as HTMLElement).dataset['points'] ?? '0'));
+  return page.getAttribute(`#${chartId}`, 'data-points').then((n) => Number(n ?? '0'));
 }
 
 beforeAll(async () => {
@@ -73,8 +73,12 @@ test('the page loads with its charts and no console errors, and the charts fill 
   }
   await eventually(async () => (await points('chart-rps')) >= 3, 20_000, 'points in the request chart');
   await eventually(async () => (await page.$$('#tree .ctr')).length >= 1, 60_000, 'a container in the VM tree');
-  await traffic(15, 8);
-  await eventually(async () => page.$eval('#summary', (el) => /[1-9]\d*(\.\d)?\s*offered/.test(el.textContent ?? '') || Number(/([\d.]+)offered/.exec((el.textContent ?? '').replace(/\s/g, ''))?.[1] ?? 0) > 0), 20_000, 'offered req/s above zero in the summary');
+  const load = traffic(15, 10);
+  try {
+    await eventually(async () => Number(/([\d.]+)\s*offered/.exec((await page.textContent('#summary')) ?? '')?.[1] ?? 0) > 0, 20_000, 'offered req/s above zero in the summary');
+  } finally {
+    await load;
+  }
   expect(await points('chart-cpu')).toBeGreaterThan(0);
   expect(await points('chart-containers')).toBeGreaterThan(0);
   await eventually(async () => (await points('chart-forecast')) > 0, 60_000, 'the forecast chart (predictive forecast-only)');
@@ -83,9 +87,9 @@ test('the page loads with its charts and no console errors, and the charts fill 
 
 test('a scaling change shows in the events list, the replicas chart and the tree', async () => {
   expect((await callApi(vim.api, 'POST', '/api/v1/services/web/scale', { replicas: 3 })).status).toBe(200);
-  await page.waitForFunction(() => [...document.querySelectorAll('#events li')].some((li) => /operator/.test(li.textContent ?? '') && /3/.test(li.textContent ?? '')), undefined, { timeout: 20_000 });
+  await eventually(async () => (await page.locator('#events li').allTextContents()).some((text) => /operator.*scaled by hand from \d+ to 3/.test(text)), 20_000, 'the scale event in the events list');
   await eventually(async () => (await page.$$('#tree .ctr')).length >= 3, 60_000, 'three containers in the VM tree');
-  await eventually(async () => page.$eval('#summary', (el) => /3\/3/.test(el.textContent ?? '')), 60_000, '3/3 ready/desired in the summary');
+  await eventually(async () => /3\/3\s*ready\/desired/.test((await page.textContent('#summary')) ?? ''), 60_000, '3/3 ready/desired in the summary');
   await traffic(15, 4);
   mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
   await page.screenshot({ path: join(REPO_ROOT, 'test-artifacts/dashboard.png'), fullPage: true });

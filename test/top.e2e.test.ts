@@ -53,7 +53,7 @@ function topPid(session: string): number {
 }
 
 async function expectRestored(session: string): Promise<void> {
-  await eventually(async () => screen(session).includes('acs top exited with status'), 10_000, `acs top in ${session} to exit`);
+  await eventually(() => Promise.resolve(screen(session).includes('acs top exited with status')), 10_000, `acs top in ${session} to exit`);
   expect(screen(session)).toContain('acs top exited with status 0');
   expect(pane(session, 'alternate_on')).toBe('0');
   expect(pane(session, 'cursor_flag')).toBe('1');
@@ -80,7 +80,7 @@ afterAll(async () => {
 
 test('the live view shows the VM and its container on the alternate screen, rides out a VIM restart, and q restores the terminal', async () => {
   startTop('live');
-  await eventually(async () => /live\s*$/m.test(screen('live')) && screen('live').includes(VM) && /acs-web-/.test(screen('live')), 20_000, 'the live view with the VM and its container');
+  await eventually(() => Promise.resolve(/live\s*$/m.test(screen('live')) && screen('live').includes(VM) && /acs-web-/.test(screen('live'))), 20_000, 'the live view with the VM and its container');
   if (process.env['ACS_SHOW_SCREEN']) process.stdout.write(screen('live'));
   expect(pane('live', 'alternate_on')).toBe('1');
   expect(pane('live', 'cursor_flag')).toBe('0');
@@ -88,12 +88,12 @@ test('the live view shows the VM and its container on the alternate screen, ride
   expect(screen('live')).toMatch(/web\s+replicas 1\/1 ready/);
 
   await vim.daemon.kill('SIGTERM');
-  await eventually(async () => screen('live').includes('VIM unreachable'), 15_000, 'the unreachable notice');
+  await eventually(() => Promise.resolve(screen('live').includes('VIM unreachable')), 15_000, 'the unreachable notice');
   expect(screen('live')).toContain('cannot reach the VIM admin API');
   expect(pane('live', 'pane_dead')).toBe('0');
 
   vim = await startVimProcess(group, { dataDir, reconcile: true, agentPort: vim.agentPort, adminPort: vim.adminPort, args: VIM_ARGS });
-  await eventually(async () => /live\s*$/m.test(screen('live')) && !screen('live').includes('VIM unreachable'), 20_000, 'the view live again');
+  await eventually(() => Promise.resolve(/live\s*$/m.test(screen('live')) && !screen('live').includes('VIM unreachable')), 20_000, 'the view live again');
 
   tmux('send-keys', '-t', 'live', 'q');
   await expectRestored('live');
@@ -101,14 +101,14 @@ test('the live view shows the VM and its container on the alternate screen, ride
 
 test('Ctrl-C ends it with the terminal restored and status 0', async () => {
   startTop('ctrlc');
-  await eventually(async () => screen('ctrlc').includes('LAST EVENTS'), 20_000, 'the live view');
+  await eventually(() => Promise.resolve(screen('ctrlc').includes('LAST EVENTS')), 20_000, 'the live view');
   tmux('send-keys', '-t', 'ctrlc', 'C-c');
   await expectRestored('ctrlc');
 });
 
 test('SIGTERM ends it with the terminal restored and status 0', async () => {
   startTop('term');
-  await eventually(async () => screen('term').includes('LAST EVENTS'), 20_000, 'the live view');
+  await eventually(() => Promise.resolve(screen('term').includes('LAST EVENTS')), 20_000, 'the live view');
   process.kill(topPid('term'), 'SIGTERM');
   await expectRestored('term');
 });

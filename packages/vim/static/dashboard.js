@@ -28,6 +28,14 @@
   var clockLabel = uPlot.fmtDate('{HH}:{mm}:{ss}');
   // Clock time only: uPlot's default adds a date line under the first tick, noise on a live view.
   function clockTicks(_u, splits) { return splits.map(function (s) { return clockLabel(new Date(s * 1000)); }); }
+  // Short tick labels ("2.5k", not "2,500") so they fit the axis at any load.
+  function compactTicks(_u, splits) {
+    return splits.map(function (v) {
+      if (v === null) return '';
+      var a = Math.abs(v);
+      return a >= 1e6 ? +(v / 1e6).toFixed(1) + 'M' : a >= 1e3 ? +(v / 1e3).toFixed(1) + 'k' : String(+v.toFixed(2));
+    });
+  }
 
   // ---- charts ----
   function plotSize(box) {
@@ -41,7 +49,7 @@
     var opts = Object.assign({
       series: [{}].concat(series),
       scales: { x: { time: true }, y: { range: zeroBased } },
-      axes: [{ stroke: '#69707d', grid: { stroke: '#eef0f3' }, values: clockTicks, space: 60 }, { stroke: '#69707d', grid: { stroke: '#eef0f3' }, size: 46 }],
+      axes: [{ stroke: '#69707d', grid: { stroke: '#eef0f3' }, values: clockTicks, space: 80 }, { stroke: '#69707d', grid: { stroke: '#eef0f3' }, size: 46, values: compactTicks }],
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
     }, extra || {}, plotSize(box));
@@ -154,10 +162,12 @@
   }
 
   function bar(pct) {
-    var el = h('div', 'bar');
+    var el = h('div', 'meter');
+    var track = h('div', 'bar');
     var fill = h('i', pct !== null && pct >= 80 ? 'hot' : '');
     fill.style.width = (pct === null ? 0 : Math.max(0, Math.min(100, pct))) + '%';
-    el.appendChild(fill);
+    track.appendChild(fill);
+    el.appendChild(track);
     el.appendChild(h('span', null, pct === null ? '–' : fmt(pct, 0) + '%'));
     return el;
   }
