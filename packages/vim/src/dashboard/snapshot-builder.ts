@@ -12,8 +12,8 @@ export interface SnapshotLimits {
 
 /** The whole live view at one instant: the latest chart point plus the tree, the forecasts and the last events. */
 export function buildSnapshot(sample: DashboardSample, sources: DashboardSources, limits: SnapshotLimits): DashboardSnapshot {
-  const all = sources.cluster.list();
-  const ordered = [...all].sort((a, b) => (a.status === b.status ? a.id.localeCompare(b.id) : a.status === 'ready' ? -1 : 1));
+  // One sort (ready first, then by id), and only when someone watches.
+  const ordered = [...sources.cluster.all()].sort((a, b) => (a.status === b.status ? a.id.localeCompare(b.id, undefined, { numeric: true }) : a.status === 'ready' ? -1 : 1));
   const vms: DashboardVm[] = ordered.slice(0, limits.maxTreeVms).map((vm) => ({
     id: vm.id,
     status: vm.status,
@@ -28,7 +28,7 @@ export function buildSnapshot(sample: DashboardSample, sources: DashboardSources
     sample,
     services,
     vms,
-    totalVms: all.length,
+    totalVms: ordered.length,
     forecasts: services.flatMap((s) => forecastOf(s.name, sample.t, sources, limits.forecastHistoryMs)),
     events: sources.events.query({ limit: limits.maxEvents, newestFirst: true }).events,
   };
