@@ -75,7 +75,8 @@ export class DashboardFeed {
     return this.listeners.size;
   }
 
-  private tick(): void {
+  /** Takes one point now and hands the snapshot to the subscribers; the timer calls it every `intervalMs`. */
+  tick(): void {
     try {
       this.samples.push(this.builder.build());
       if (this.samples.length > this.options.historySamples) this.samples.shift();
