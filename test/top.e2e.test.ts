@@ -5,7 +5,7 @@
  * screen, cursor shown) with exit status 0.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeAgentContainers } from './support/docker';
 import { eventually, getJson, startVimProcess, startVmmProcess, type VimProcess } from './support/lab';
@@ -74,6 +74,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  // kill-server leaves its socket file behind.
+  rmSync(join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
   await group.cleanup();
   removeAgentContainers([VM]);
 });
