@@ -198,7 +198,7 @@
     });
     tree.replaceChildren.apply(tree, rows);
     $('tree-count').textContent = snapshot.vms.length < snapshot.totalVms ? '(first ' + snapshot.vms.length + ' of ' + snapshot.totalVms + ')' : '';
-    if (snapshot.vms.length === 0) tree.appendChild(h('div', 'muted', 'No VM has connected yet.'));
+    if (snapshot.vms.length === 0) tree.appendChild(h('div', 'muted whole', 'No VM has connected yet. Start an agent: acs-vmm --vim <host:port> --secret-file <file>'));
   }
 
   var KIND_TONE = { decision: 'ok', placement: '', command: '', operator: 'warn', 'vm-up': 'ok', 'vm-down': 'bad', error: 'bad', 'insufficient-capacity': 'bad' };
@@ -217,7 +217,7 @@
       li.appendChild(msg);
       return li;
     });
-    if (items.length === 0) items.push(h('li', 'muted', 'No events yet.'));
+    if (items.length === 0) items.push(h('li', 'muted whole', 'No events yet.'));
     list.replaceChildren.apply(list, items);
   }
 
