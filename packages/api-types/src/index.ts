@@ -237,3 +237,72 @@ export interface ForecastView {
   /** What the predictive policy asks for now, and per-container capacity it used (req/s). */
   recommendation: { replicas: number | null; perContainerRps: number | null; summary: string } | null;
 }
+
+// ---- Live view (dashboard and `acs top`) ----
+
+/** One second of the cluster as the dashboard charts it; the VIM keeps the last few minutes of them. */
+export interface DashboardSample {
+  /** Epoch milliseconds. */
+  t: number;
+  /** Requests that reached tier 1 per second (answered or not). */
+  offeredRps: number;
+  /** Responses tier 1 completed per second without an error. */
+  servedRps: number;
+  /** Failed upstream attempts (connect error, timeout, 5xx) per second. */
+  errorRps: number;
+  /** Tier-1 time to a complete response over the last few seconds; null when nothing completed. */
+  latencyMs: { p50: number | null; p99: number | null };
+  /** Summed over services. */
+  replicas: { desired: number; ready: number; starting: number };
+  /** Host CPU % and live container count of the first ready VMs (at most a dozen); null CPU before the first report. */
+  vms: Record<string, { cpuPct: number | null; containers: number }>;
+}
+
+export interface DashboardContainer {
+  id: string;
+  name: string;
+  service: string;
+  state: string;
+  ready: boolean;
+  draining: boolean;
+  cpuPct: number;
+  inflight: number;
+}
+
+export interface DashboardVm {
+  id: string;
+  status: 'ready' | 'down';
+  draining: boolean;
+  cpuPct: number | null;
+  maxContainers: number;
+  requestsPerSecond: number;
+  containers: DashboardContainer[];
+}
+
+/** A service's forecast trimmed to what a live chart shows (the full view: GET /api/v1/services/:name/forecast). */
+export interface DashboardForecast {
+  service: string;
+  mode: string;
+  level: number;
+  /** Observed arrival rate per control period, epoch ms. */
+  history: Array<{ t: number; rps: number | null }>;
+  forecast: Array<{ t: number; mean: number; lower: number; upper: number }>;
+}
+
+/** `GET /api/v1/dashboard/snapshot`, and each `snapshot` message of `GET /api/v1/dashboard/stream`. */
+export interface DashboardSnapshot {
+  sample: DashboardSample;
+  services: ServiceView[];
+  /** Ready VMs first, then by id; at most a screenful (see `totalVms`). */
+  vms: DashboardVm[];
+  totalVms: number;
+  /** Services with predictive scaling not off. */
+  forecasts: DashboardForecast[];
+  /** Newest first. */
+  events: EventView[];
+}
+
+/** The `history` message a stream starts with: the samples of the last minutes, oldest first. */
+export interface DashboardHistory {
+  samples: DashboardSample[];
+}

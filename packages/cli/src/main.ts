@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ApiError, CLI_EXIT, UsageError, VimUnreachableError } from './errors';
 import { buildProgram, type CliIo } from './program';
+import { processTerminal } from './terminal';
 
 /** Entry point of `acs`: returns the exit code instead of exiting, so tests can run it in-process. */
 export async function run(argv: string[], io: CliIo = { out: console.log, err: console.error }): Promise<number> {
@@ -42,7 +43,7 @@ function untilSigint(): AbortSignal {
 
 export function main(): void {
   const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
-  run(process.argv.slice(2), { out: console.log, err: console.error, interrupted: untilSigint, columns }).then(
+  run(process.argv.slice(2), { out: console.log, err: console.error, interrupted: untilSigint, columns, terminal: processTerminal() }).then(
     (code) => {
       process.exitCode = code;
     },

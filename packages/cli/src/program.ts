@@ -10,6 +10,8 @@ import { forecastCommand } from './commands/forecast';
 import { policyGetCommand, policySetCommand } from './commands/policy';
 import { autoscaleCommand, scaleCommand } from './commands/scale';
 import { statusCommand } from './commands/status';
+import { topCommand } from './commands/top';
+import type { Terminal } from './terminal';
 import { vmsCommand } from './commands/vms';
 import { whyCommand } from './commands/why';
 import { CLI_EXIT } from './errors';
@@ -29,6 +31,8 @@ export interface CliIo {
    * pipe, where there is nothing to fit and the same command should print the same width every time.
    */
   columns?: number;
+  /** The terminal `acs top` draws its live view on; unset when stdout is not a terminal (it prints once then). */
+  terminal?: Terminal;
 }
 
 const DEFAULT_SERVICE = 'web';
@@ -198,6 +202,13 @@ export function buildProgram(io: CliIo): Command {
         io.out,
       ),
     );
+
+  program
+    .command('top')
+    .description('live view refreshed every second: VMs with CPU, their containers, req/s, replicas, last events (q to quit)')
+    .option('--once', 'print one snapshot and exit (what happens anyway when stdout is not a terminal)')
+    .option('--ascii', 'draw with ASCII only')
+    .action((options: { once?: boolean; ascii?: boolean }) => topCommand(client(), options, { out: io.out, terminal: io.terminal, columns: io.columns }));
 
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput(program.configureOutput());

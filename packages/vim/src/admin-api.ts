@@ -11,6 +11,8 @@ import type { Tier1Front } from './traffic/tier1-front';
 import { balancerChangeFromBody } from './balancer-settings';
 import { InvalidEventQueryError, parseEventQuery, type EventStore } from './events';
 import type { Services } from './scaling/services';
+import type { DashboardSnapshot } from '@acs/api-types';
+import { DashboardFeed, DashboardStreams, StaticFiles } from './dashboard';
 
 export interface AdminApiDeps {
   cluster: ClusterState;
@@ -37,12 +39,16 @@ export class AdminApi {
   private readonly server: Server;
   private readonly routes: Route[] = [];
   private readonly containers: ContainerCommands;
+  private readonly feed: DashboardFeed;
+  private readonly streams: DashboardStreams;
 
   constructor(
     private readonly listenOn: HostPort,
     private readonly deps: AdminApiDeps,
   ) {
     this.containers = new ContainerCommands(deps.cluster, deps.agents);
+    this.feed = new DashboardFeed(deps, deps.log.child({ part: 'dashboard' }));
+    this.streams = new DashboardStreams(this.feed);
     this.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
     this.route('GET', '/api/v1/vms', (_req, res) => sendJson(res, 200, { vms: deps.cluster.list().map((vm) => this.vmView(vm)) } satisfies VmListResponse));
     this.route('GET', '/api/v1/agent-server', (_req, res) =>
@@ -87,6 +93,7 @@ export class AdminApi {
       sendJson(res, 200, (await this.containers.stop(params['id']!, drainTimeoutMs)) satisfies ContainerStopResponse);
     });
     this.serviceRoutes(deps);
+    this.dashboardRoutes();
     this.server = createServer((req, res) => this.handle(req, res));
     // Slow or idle clients must not hold sockets forever.
     this.server.headersTimeout = 10_000;
@@ -95,10 +102,13 @@ export class AdminApi {
 
   async listen(): Promise<AddressInfo> {
     const address = await listenOn(this.server, this.listenOn);
+    this.feed.start();
     return address;
   }
 
   async close(): Promise<void> {
+    this.streams.closeAll();
+    this.feed.stop();
     await closeHttpServer(this.server);
   }
 
@@ -126,7 +136,13 @@ export class AdminApi {
         continue;
       }
       const params: Record<string, string> = {};
-      route.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1]!)));
+      try {
+        route.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1]!)));
+      } catch {
+        // A malformed %-escape (e.g. %E0%A4%A) would otherwise throw out of the request listener and end the VIM.
+        sendJson(res, 400, { error: 'bad-path', message: `${url.pathname}: malformed percent-encoding` } satisfies ApiErrorBody);
+        return;
+      }
       // Through a promise even for synchronous handlers, so a throw becomes an error answer, not a crash.
       new Promise<void>((resolve) => resolve(route.handler(req, res, params, url))).catch((error: unknown) => this.fail(res, error));
       return;
@@ -178,6 +194,15 @@ export class AdminApi {
       }
       sendJson(res, 200, deps.events.query(query) satisfies EventListResponse);
     });
+  }
+
+  /** The live view: the dashboard page and its files, and the snapshot it (and `acs top`) reads. */
+  private dashboardRoutes(): void {
+    const files = new StaticFiles();
+    this.route('GET', '/', (req, res) => files.serve(req, res, 'index.html'));
+    this.route('GET', '/static/:file', (req, res, params) => files.serve(req, res, params['file']!));
+    this.route('GET', '/api/v1/dashboard/snapshot', (_req, res) => sendJson(res, 200, this.feed.snapshot() satisfies DashboardSnapshot));
+    this.route('GET', '/api/v1/dashboard/stream', (req, res) => this.streams.serve(req, res));
   }
 
   private balancerView(): BalancerSettings {

@@ -66,6 +66,9 @@ export class Tier1Front {
   private readonly targets = new Map<string, ForwardTarget & { front: { host: string; port: number } }>();
   private slowStartMs: number;
   private arrivals = 0;
+  private served = 0;
+  private failed = 0;
+  private readonly allLatency = new Histogram();
   private readonly now: () => number;
 
   constructor(
@@ -95,6 +98,11 @@ export class Tier1Front {
         const failed = outcome.failure !== 'none' || (outcome.status !== undefined && outcome.status >= 500);
         if (failed) c.errors++;
         else c.latency.record(outcome.durationMs);
+        if (failed) this.failed++;
+        else {
+          this.served++;
+          this.allLatency.record(outcome.durationMs);
+        }
         if (this.outliers.record(target.id, failed ? 'failure' : 'success', this.now(), this.readySince.size)) {
           log.warn({ vm: target.id, ejected: this.outliers.ejected(this.now()).find((e) => e.id === target.id) }, 'VM ejected from the pool after consecutive failures');
         }
@@ -136,6 +144,14 @@ export class Tier1Front {
     for (let s = second - RATE_WINDOW_S; s < second; s++) sum += c.perSecond[((s % c.perSecond.length) + c.perSecond.length) % c.perSecond.length]!;
     const { p50, p99, count } = c.latency.snapshot();
     return { inflight: c.inflight, requests: c.requests, errors: c.errors, requestsPerSecond: sum / RATE_WINDOW_S, latencyMs: { p50, p99, count } };
+  }
+
+  /**
+   * Every VM together since start: responses completed without error, failures, and the latency histogram's
+   * cumulative buckets (by upper bound in ms). O(1), for the dashboard, which diffs two readings a second.
+   */
+  totals(): { served: number; errors: number; latencyBuckets: Record<string, number> } {
+    return { served: this.served, errors: this.failed, latencyBuckets: this.allLatency.snapshot().buckets };
   }
 
   /** Zeroes the slots of seconds that passed with no request, up to `second`. */
