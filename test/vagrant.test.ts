@@ -180,7 +180,6 @@ describe('prepare.mjs: the bundle a VM installs', () => {
 
   const verify = hasTool('systemd-analyze') ? test : test.skip;
   if (!hasTool('systemd-analyze')) {
-    // eslint-disable-next-line no-console
     console.warn('systemd-analyze is not installed here: the acs-vmm.service check is skipped');
   }
   verify('the systemd unit passes systemd-analyze verify, pointed at the staged acs-vmm', () => {
