@@ -33,6 +33,7 @@ export interface ExplainedEvent {
 export const DEMO_CHART_SIZE = { width: 1600, height: 1100 } as const;
 
 type Rgb = [number, number, number];
+const SCENARIO: Rgb = [150, 150, 150];
 const OFFERED: Rgb = [90, 90, 90];
 const OK: Rgb = [31, 119, 180];
 const ERRORS: Rgb = [200, 30, 30];
@@ -68,8 +69,9 @@ export function explainEvents(events: EventView[], startedAt: number): Explained
       out.push({ t, at: e.at, kind: e.kind, what: `desired ${current} -> ${desired} containers`, why: `${reason}: ${e.message}` });
       continue;
     }
-    const why = typeof data['why'] === 'string' ? data['why'] : typeof data['reason'] === 'string' ? data['reason'] : '';
-    out.push({ t, at: e.at, kind: e.kind, what: e.message, why });
+    const given = typeof data['why'] === 'string' ? data['why'] : typeof data['reason'] === 'string' ? data['reason'] : '';
+    // A stop's message already ends with its reason: no need to say it twice.
+    out.push({ t, at: e.at, kind: e.kind, what: e.message, why: e.message.includes(given) ? '' : given });
   }
   return out;
 }
@@ -85,6 +87,11 @@ function cell(text: string): string {
 
 function phaseLabel(p: Phase): string {
   return p.fromRps === p.toRps ? `${fmt(p.fromRps)} req/s` : `${fmt(p.fromRps)} -> ${fmt(p.toRps)} req/s`;
+}
+
+/** The scenario's rate as a polyline: each phase is linear, so its two ends are enough. */
+function scenarioPoints(phases: Phase[]): Array<[number, number]> {
+  return phases.flatMap((p): Array<[number, number]> => [[p.fromS, p.fromRps], [p.toS, p.toRps]]);
 }
 
 /** The chart: offered load and answers, p99 latency, and web containers per VM, on one time axis. */
@@ -111,7 +118,13 @@ export function demoChart(run: DemoRun): Buffer {
       title: 'Load through the VIM front',
       yLabel: 'requests/s',
       series: [
-        line('offered', OFFERED, (r) => r.offered),
+        {
+          label: 'scenario rate',
+          color: SCENARIO,
+          dashed: true,
+          points: scenarioPoints(run.phases),
+        },
+        line('offered (Poisson arrivals)', OFFERED, (r) => r.offered),
         line('answered 2xx', OK, (r) => r.ok),
         line('errors and non-2xx', ERRORS, (r) => r.errors),
       ],
