@@ -2,13 +2,12 @@
  * `npm run demo` end to end: a real acs-vim (reconcile on, fast lab policy), two real acs-vmm agents and
  * real Docker containers; the demo runs a short scenario through the VIM's front and writes its report.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterResponse } from '@acs/api-types';
 import { removeAgentContainers } from './support/docker';
 import { eventually, getJson, startVimProcess, startVmmProcess, type VimProcess } from './support/lab';
-import { ProcessGroup, REPO_ROOT } from './support/processes';
+import { ProcessGroup, REPO_ROOT, runCli } from './support/processes';
 
 const RUN = `demo${process.pid}`;
 const VMS = [`${RUN}-a`, `${RUN}-b`];
@@ -44,36 +43,15 @@ afterAll(async () => {
   removeAgentContainers(VMS);
 });
 
-function runDemo(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', DEMO, ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ACS_ADMIN_TOKEN: undefined },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the demo did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 test('a short scenario scales the service out and back, and the report shows and explains it', async () => {
   const dir = group.tempDir('acs-demo-report-');
   const out = join(dir, 'report.md');
   // 0.15 x 4 minutes = 36 s of load: 2 -> 12 req/s, hold, a 24 req/s spike, back down to 2 req/s.
-  const result = await runDemo([
+  // The demo is TypeScript run through ts-node, as `npm run demo` does.
+  const result = await runCli(DEMO, [
     '--api', vim.api, '--target', `http://127.0.0.1:${vim.httpPort}/`, '--scale', '0.15',
     '--low-rps', '2', '--rps', '12', '--peak-rps', '24', '--out', out, '--data-dir', dir,
-  ], 120_000);
+  ], { NODE_OPTIONS: '--require ts-node/register/transpile-only', ACS_ADMIN_TOKEN: undefined }, 120_000);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   expect(result.stdout).toContain(`demo: wrote ${out} and ${join(dir, 'report.png')}`);
