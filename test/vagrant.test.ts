@@ -194,3 +194,22 @@ describe('prepare.mjs: the bundle a VM installs', () => {
     expect(result.status).toBe(0);
   });
 });
+
+describe('provision.sh', () => {
+  test('stops before installing anything when the host staged nothing, and says what to run', () => {
+    const stage = group.tempDir('acs-empty-stage-');
+    const result = spawnSync('bash', [join(VAGRANT_DIR, 'provision.sh')], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'], ACS_STAGE_DIR: stage, ACS_AGENT_ID: 'vmm1', ACS_VIM: '192.168.56.1:7070', ACS_FRONT_LISTEN: '192.168.56.11:8081', ACS_MAX_CONTAINERS: '4' },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${stage}/manifest.json is missing: on the host run 'node vagrant/prepare.mjs', then 'vagrant provision'`);
+    expect(result.stdout).toBe('');
+  });
+
+  test('refuses to run without the settings the Vagrantfile passes', () => {
+    const result = spawnSync('bash', [join(VAGRANT_DIR, 'provision.sh')], { encoding: 'utf8', env: { PATH: process.env['PATH'] } });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('ACS_AGENT_ID: set by the Vagrantfile');
+  });
+});

@@ -5,7 +5,8 @@
 # made by vagrant/prepare.mjs). Safe to run again: each step replaces what the last run left.
 set -euo pipefail
 
-stage=/opt/acs-stage
+# Where the Vagrantfile syncs vagrant/.stage; ACS_STAGE_DIR only for the tests of the checks below.
+stage=${ACS_STAGE_DIR:-/opt/acs-stage}
 say() { printf 'acs-provision: %s\n' "$*"; }
 die() { printf 'acs-provision: %s\n' "$*" >&2; exit 1; }
 
