@@ -22,7 +22,7 @@ Runs a short scaling scenario against the local lab (npm start) and writes a rep
   --low-rps N       rate at the start and end of the ramps (default ${DEFAULT_RATES.lowRps})
   --rps N           the plateau (default ${DEFAULT_RATES.baseRps})
   --peak-rps N      the spike (default ${DEFAULT_RATES.peakRps})
-  --out FILE        the report (default demo-report.md); the chart goes next to it as FILE.png
+  --out FILE        the report (default demo-report.md); the chart next to it, .md -> .png
   --data-dir DIR    the lab's data dir, for its admin-token if it has one (default .acs)
   --token-file F    admin token file (or ACS_ADMIN_TOKEN); only sent along, the demo changes nothing
   --seed N          arrival times' seed (default 1)`;

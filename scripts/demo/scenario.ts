@@ -24,6 +24,10 @@ export interface Phase {
 /** Phase lengths at scale 1, in seconds: four minutes in all. */
 export const BASE_PHASES_S = { rampUp: 60, hold: 60, spike: 20, settle: 40, rampDown: 60 } as const;
 export const BASE_TOTAL_S = Object.values(BASE_PHASES_S).reduce((a, b) => a + b, 0);
+/**
+ * For the lab's defaults (0.5 CPU and 20 ms of work a request: 25 req/s per container at its limit, 15 at
+ * the 60 % CPU target): about 1 container at the low end, 2 on the plateau, 4 in the spike.
+ */
 export const DEFAULT_RATES: DemoRates = { lowRps: 4, baseRps: 24, peakRps: 60 };
 
 export class ScenarioError extends Error {}
