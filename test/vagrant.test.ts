@@ -46,6 +46,52 @@ function vagrant(args: string[], env: Record<string, string> = {}): { code: numb
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
+interface VagrantfileCall {
+  path: string;
+  value?: unknown;
+  args?: unknown[];
+  kw?: Record<string, unknown>;
+}
+
+/**
+ * What the Vagrantfile asks of Vagrant, without Vagrant: it is loaded by plain Ruby (Vagrant's own
+ * language, installed with it) with `Vagrant.configure` yielding a recorder that logs every setting and
+ * call, e.g. `config.vm.define(vmm2).vm.network` with its arguments.
+ */
+const RECORDER_RB = `
+require "json"
+$records = []
+class Recorder
+  def initialize(path) = (@path = path; @children = {})
+  def method_missing(name, *args, **kw, &block)
+    key = name.to_s
+    if key.end_with?("=")
+      $records << { path: "#{@path}.#{key.chomp('=')}", value: args[0] }
+      return args[0]
+    end
+    return @children[key] ||= Recorder.new("#{@path}.#{key}") if args.empty? && kw.empty? && block.nil?
+    $records << { path: "#{@path}.#{key}", args: args, kw: kw }
+    block&.call(Recorder.new("#{@path}.#{key}(#{args.first})"))
+    nil
+  end
+  def respond_to_missing?(*) = true
+end
+module Vagrant
+  def self.configure(_version) = yield(Recorder.new("config"))
+end
+load ARGV[0]
+puts JSON.generate($records)
+`;
+
+function vagrantfileCalls(env: Record<string, string>): VagrantfileCall[] {
+  const dir = group.tempDir('acs-vagrantfile-');
+  writeFileSync(join(dir, 'recorder.rb'), RECORDER_RB);
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ACS_')));
+  const result = spawnSync('ruby', [join(dir, 'recorder.rb'), join(VAGRANT_DIR, 'Vagrantfile')], { encoding: 'utf8', env: { ...clean, ...env } });
+  if (result.status !== 0) throw new Error(`ruby could not load the Vagrantfile (${result.status}): ${result.stderr}`);
+  return JSON.parse(result.stdout) as VagrantfileCall[];
+}
+
 describe('Vagrantfile', () => {
   beforeAll(() => {
     if (!hasTool('vagrant')) throw new Error('vagrant is not installed: run scripts/setup-test-tools.sh as root (Debian packages vagrant, vagrant-libvirt)');
@@ -82,13 +128,32 @@ describe('Vagrantfile', () => {
     expect(tooMany.output).toContain('ACS_VMS + ACS_STANDBY_VMS is at most 200');
   });
 
-  test('each VM gets its own private address and points its VMM at the host', () => {
-    const text = readFileSync(join(VAGRANT_DIR, 'Vagrantfile'), 'utf8');
-    expect(text).toContain('"192.168.56"');
-    expect(text).toMatch(/autostart: i <= vm_count/);
-    expect(text).toContain('config.vm.provider "virtualbox"');
-    expect(text).toContain('config.vm.provider "libvirt"');
-    expect(text).toContain('debian/bookworm64');
+  test('each VM: its own private address, its VMM pointed at the host, standby VMs off, both providers sized', () => {
+    const records = vagrantfileCalls({ ACS_VMS: '2', ACS_STANDBY_VMS: '1', ACS_VM_MEMORY_MB: '3072', ACS_VM_CPUS: '3' });
+    const calls = (path: string): VagrantfileCall[] => records.filter((r) => r.path === path);
+    const value = (path: string): unknown => calls(path)[0]?.value;
+    expect(value('config.vm.box')).toBe('debian/bookworm64');
+    expect(calls('config.vm.define').map((d) => [d.args![0], d.kw!['autostart']])).toEqual([['vmm1', true], ['vmm2', true], ['vmm3', false]]);
+    for (const [i, name] of ['vmm1', 'vmm2', 'vmm3'].entries()) {
+      const node = `config.vm.define(${name})`;
+      const address = `192.168.56.${11 + i}`;
+      expect(value(`${node}.vm.hostname`)).toBe(name);
+      expect(calls(`${node}.vm.network`).map((n) => [n.args![0], n.kw!['ip']])).toEqual([['private_network', address]]);
+      const [provision] = calls(`${node}.vm.provision`);
+      expect(provision?.kw).toMatchObject({
+        type: 'shell',
+        path: 'provision.sh',
+        env: { ACS_AGENT_ID: name, ACS_VIM: '192.168.56.1:7070', ACS_FRONT_LISTEN: `${address}:8081`, ACS_MAX_CONTAINERS: '4' },
+      });
+    }
+    for (const provider of ['virtualbox', 'libvirt']) {
+      expect([value(`config.vm.provider(${provider}).memory`), value(`config.vm.provider(${provider}).cpus`)]).toEqual([3072, 3]);
+    }
+    // Only the staging folder goes in, by rsync (the same for both providers).
+    expect(calls('config.vm.synced_folder').map((f) => [...f.args!, f.kw!['type'] ?? f.kw!['disabled']])).toEqual([
+      ['.', '/vagrant', true],
+      ['.stage', '/opt/acs-stage', 'rsync'],
+    ]);
   });
 });
 
