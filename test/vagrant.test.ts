@@ -257,6 +257,10 @@ describe('prepare.mjs: the bundle a VM installs', () => {
     // Unknown or misspelt keys are only warnings (exit 0): any output at all fails the check.
     expect(`${result.stdout}${result.stderr}`).toBe('');
     expect(result.status).toBe(0);
+    // The hardening, as systemd rates it: exposure 0 (locked down) to 10 (none); fails above 2.0.
+    const security = spawnSync('systemd-analyze', ['security', '--offline=true', '--threshold=20', join(dir, 'acs-vmm.service')], { encoding: 'utf8' });
+    expect(security.stdout).toMatch(/Overall exposure level for acs-vmm\.service: (?:[01]\.\d|2\.0) /);
+    expect(security.status).toBe(0);
   });
 });
 
