@@ -116,7 +116,13 @@ async function main(argv: string[]): Promise<number> {
     process.removeListener('SIGINT', interrupt);
   }
   const { samples, failures } = await sampling;
-  const { events } = await client.eventsSince(firstEventId);
+  let events: Awaited<ReturnType<LabClient['eventsSince']>>['events'] = [];
+  try {
+    ({ events } = await client.eventsSince(firstEventId));
+  } catch (error) {
+    // The load and the samples are still worth a report.
+    process.stderr.write(`demo: could not read the events (${(error as Error).message}); the report lists none\n`);
+  }
 
   const run = { api, target: target.href, startedAt, phases, load, samples, sampleFailures: failures, events };
   mkdirSync(dirname(out), { recursive: true });
