@@ -3,7 +3,7 @@
 #   chromium   the dashboard test drives a real headless Chromium (playwright-core, executablePath)
 #   promtool   (package prometheus) checks the VIM's /metrics exposition
 #   vagrant    `vagrant validate` on the multi-VM lab's Vagrantfile
-#   shellcheck lints every shell script (provisioning, setup)
+#   ShellCheck lints every shell script (provisioning, setup)
 # As root on Debian it installs them with apt-get; otherwise it says what to install and carries on:
 # the tests that need a missing tool then fail with a message naming it.
 set -euo pipefail

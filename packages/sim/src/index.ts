@@ -12,3 +12,4 @@ export { LoadProfile, type LoadProfileOptions } from './trace/load-profile';
 export { makeTrace, traceRateAt, traceStats, type Trace } from './trace/trace';
 export * from './trace/synthetic';
 export { percentile } from './model/latency';
+export { renderChartPng, MAX_CHART_SIDE_PX, type ChartOptions, type ChartPanel, type ChartSeries } from './report/png';
