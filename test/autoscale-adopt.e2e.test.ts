@@ -4,17 +4,18 @@
  */
 import type { ClusterResponse, ContainerListResponse, EventListResponse } from '@acs/api-types';
 import { removeAgentContainers } from './support/docker';
-import { eventually, getJson, startVimProcess, startVmmProcess, type VimProcess } from './support/lab';
+import { callApi, eventually, getJson, startVimProcess, startVmmProcess, type VimProcess } from './support/lab';
 import { ProcessGroup } from './support/processes';
 
 const VM = `ad${process.pid}`;
+const VM2 = `ad${process.pid}b`;
 const group = new ProcessGroup();
 
 jest.setTimeout(60_000);
 
 afterAll(async () => {
   await group.cleanup();
-  removeAgentContainers([VM]);
+  removeAgentContainers([VM, VM2]);
 });
 
 async function readyIds(vim: VimProcess): Promise<string[]> {
@@ -50,4 +51,20 @@ test('a first start adopts the containers already running instead of scaling the
   const { events } = await getJson<EventListResponse>(`${second.api}/api/v1/events?kind=command`);
   expect(events).toEqual([]);
   expect(agent.running).toBe(true);
+});
+
+test('during a first start\'s grace, containers the VIM started itself are not adopted back after a scale-in', async () => {
+  // The grace is long (the default 30 s) and no container predates this VIM: scale 1 → 3 → 1 within it.
+  const vim = await startVimProcess(group, { reconcile: true, args: ['--report-interval-ms', '250', '--scaling-policy', '{"controlPeriodMs":500}'] });
+  startVmmProcess(group, vim, VM2, ['--max-containers', '4']);
+  await eventually(async () => (await readyIds(vim)).length === 1, 30_000, 'the first container');
+  expect((await callApi(vim.api, 'POST', '/api/v1/services/web/scale', { replicas: 3 })).status).toBe(200);
+  await eventually(async () => (await readyIds(vim)).length === 3, 30_000, 'three ready containers');
+  expect((await callApi(vim.api, 'POST', '/api/v1/services/web/scale', { replicas: 1 })).status).toBe(200);
+  await eventually(async () => (await readyIds(vim)).length === 1, 30_000, 'back to one container');
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const { services } = await getJson<ClusterResponse>(`${vim.api}/api/v1/cluster`);
+  expect(services[0]).toMatchObject({ name: 'web', desired: 1 });
+  const { events } = await getJson<EventListResponse>(`${vim.api}/api/v1/events?kind=operator`);
+  expect(events.filter((e) => e.message.startsWith('first start'))).toEqual([]);
 });

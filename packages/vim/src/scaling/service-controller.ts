@@ -97,6 +97,10 @@ export class ServiceController {
   private lastArrivals: { total: number; at: number } | undefined;
   /** When each container was first reported (or started by us): scale-in takes the newest first. */
   private readonly firstSeen = new Map<string, number>();
+  /** Containers this VIM started: never "found running" by the first-start adoption. */
+  private readonly startedHere = new Set<string>();
+  /** An operator's count ends the first-start adoption: it must not be raised back behind their back. */
+  private adoptionEnded = false;
   private settled = false;
 
   constructor(
@@ -154,6 +158,7 @@ export class ServiceController {
     const before = this.service.desired;
     this.service.desired = replicas;
     this.service.autoscale = false;
+    this.adoptionEnded = true;
     this.onChange();
     this.record('operator', `${this.service.name} scaled by hand from ${before} to ${replicas}; autoscale off until switched on`, { from: before, to: replicas });
     this.kick();
@@ -229,12 +234,16 @@ export class ServiceController {
   }
 
   private adopting(now: number): boolean {
-    return this.options.adoptRunning && now - this.startedAt < this.options.startupGraceMs;
+    return this.options.adoptRunning && !this.adoptionEnded && now - this.startedAt < this.options.startupGraceMs;
   }
 
   /** First start: containers found running raise desired rather than being drained as surplus. */
-  private adoptRunning(usable: number): void {
-    const desired = Math.min(this.service.policy.maxReplicas, usable);
+  private adoptRunning(usable: number, startsPending: number): void {
+    // A start's container can appear in a report before the start's answer names it as ours.
+    if (startsPending > 0) return;
+    let ours = 0;
+    for (const id of this.startedHere) if (this.firstSeen.has(id)) ours++;
+    const desired = Math.min(this.service.policy.maxReplicas, usable - ours);
     if (desired <= this.service.desired) return;
     const before = this.service.desired;
     this.service.desired = desired;
@@ -272,6 +281,7 @@ export class ServiceController {
     }
     this.rates.retain(live);
     for (const id of this.firstSeen.keys()) if (!live.has(id)) this.firstSeen.delete(id);
+    for (const id of this.startedHere) if (!live.has(id) && !this.awaitingReady.has(id)) this.startedHere.delete(id);
     for (const id of this.awaitingReady.keys()) if (!live.has(id) && now - this.awaitingReady.get(id)! > 600_000) this.awaitingReady.delete(id);
   }
 
@@ -341,7 +351,7 @@ export class ServiceController {
     const snapshot = this.placementSnapshot();
     const counts = countServiceReplicas(snapshot, this.service.name);
     const startsPending = [...this.pending].filter((p) => p.kind === 'start').length;
-    if (this.adopting(now)) this.adoptRunning(counts.usable);
+    if (this.adopting(now)) this.adoptRunning(counts.usable, startsPending);
     const have = counts.usable + startsPending;
     const desired = this.service.desired;
 
@@ -418,6 +428,7 @@ export class ServiceController {
         this.pending.delete(pending);
         this.awaitingReady.set(started.containerId, now);
         this.firstSeen.set(started.containerId, now);
+        this.startedHere.add(started.containerId);
         this.startBackoff.delete(vm);
         this.record('command', `started ${started.name} on ${vm} for ${this.service.name}`, { command: 'start', vm, ok: true, containerId: started.containerId, name: started.name, hostPort: started.hostPort });
       },
