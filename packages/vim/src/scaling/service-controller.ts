@@ -87,7 +87,7 @@ export class ServiceController {
   /** Scale-out and scale-in batches in progress: one of each kind per service at a time. */
   private readonly actions: ActionLog;
   private readonly startBackoff = new Map<string, { until: number; delayMs: number }>();
-  private lastDecision: { explanation: ScalingExplanation; reason: string; loggedAt: number } | undefined;
+  private lastDecision: { explanation: ScalingExplanation; reason: string; loggedAt: number; wouldBe: number | undefined } | undefined;
   private lastCapacityShortfall: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private kicked = false;
@@ -318,10 +318,12 @@ export class ServiceController {
       this.service.desired = desired;
       this.onChange();
     }
-    // forecast-only: what the forecast would have done is worth an event whenever it differs.
-    const forecastOnlyDiffers = combined !== undefined && combined.mode === 'forecast-only' && combined.wouldBe !== combined.desired;
-    const worthLogging = changed || forecastOnlyDiffers || !previous || previous.reason !== reason || now - previous.loggedAt >= QUIET_DECISION_LOG_MS;
-    this.lastDecision = { explanation, reason, loggedAt: worthLogging ? now : (previous?.loggedAt ?? now) };
+    // forecast-only: what the forecast would have done is worth an event when it starts to differ or changes,
+    // not every period it keeps differing (that buried every other event).
+    const wouldBe = combined !== undefined && combined.mode === 'forecast-only' && combined.wouldBe !== combined.desired ? combined.wouldBe : undefined;
+    const forecastOnlyNews = wouldBe !== undefined && wouldBe !== previous?.wouldBe;
+    const worthLogging = changed || forecastOnlyNews || !previous || previous.reason !== reason || now - previous.loggedAt >= QUIET_DECISION_LOG_MS;
+    this.lastDecision = { explanation, reason, loggedAt: worthLogging ? now : (previous?.loggedAt ?? now), wouldBe };
     if (worthLogging) {
       this.record('decision', explanation.summary, {
         current: before,
