@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
  * (slowloris) cannot hold sockets forever.
  */
 export interface SlowClientLimits {
-  /** A new connection must send complete request headers within this; an idle one sending nothing is cut too. */
+  /** A new connection must send complete request headers within this (one sending nothing is cut ~2 s later). */
   headersTimeoutMs: number;
   /** The whole request, body included, must arrive within this (0: no limit). */
   requestTimeoutMs: number;
@@ -44,7 +44,9 @@ export function createLimitedHttpServer<Req extends typeof IncomingMessage = typ
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   // Node destroys a socket whose idle timer fires when nobody listens for 'timeout': exactly what we want here.
-  server.on('connection', (socket) => socket.setTimeout(limits.headersTimeoutMs));
+  // It fires after Node's own header check, so a client that sent part of a request gets its 408 first.
+  const silentLimitMs = limits.headersTimeoutMs + 2 * DEADLINE_CHECK_INTERVAL_MS;
+  server.on('connection', (socket) => socket.setTimeout(silentLimitMs));
   server.on('request', (req: IncomingMessage) => req.socket.setTimeout(0));
   return server;
 }
