@@ -3,15 +3,14 @@
  * container keeps serving through tier 1. Every hostile connection must be closed by the VIM with a reason
  * (counted in GET /api/v1/agent-server, one log line each), and the VIM's memory must stay bounded.
  */
-import { readFileSync } from 'node:fs';
-import type { ContainerListResponse, VmListResponse } from '@acs/api-types';
+import type { VmListResponse } from '@acs/api-types';
 import { seededRandom } from '@acs/balancing';
 import { removeAgentContainers } from '../support/docker';
-import { callApi, eventually, getJson, startVimProcess, startVmmProcess, type VimProcess } from '../support/lab';
+import { eventually, getJson, type VimProcess } from '../support/lab';
 import { ProcessGroup, type Daemon } from '../support/processes';
 import { RawAgent } from '../support/raw-agent';
 import { fuzzCase, type FuzzCase } from './fuzz-cases';
-import { agentServerView, rssBytes, settlesWithin, totalCloses } from './support';
+import { agentServerView, rssBytes, settlesWithin, startServingLab, totalCloses } from './support';
 
 const RUN = `fz${process.pid}`;
 const VMM_ID = `${RUN}-vmm`;
@@ -27,13 +26,7 @@ let secret: Buffer;
 jest.setTimeout(180_000);
 
 beforeAll(async () => {
-  vim = await startVimProcess(group, { args: ['--report-interval-ms', '250', '--handshake-timeout-ms', '1000'] });
-  secret = Buffer.from(readFileSync(vim.secretFile, 'utf8').trim());
-  vmm = startVmmProcess(group, vim, VMM_ID, ['--max-containers', '1', '--stop-grace-seconds', '1']);
-  await eventually(async () => (await getJson<VmListResponse>(`${vim.api}/api/v1/vms`)).vms.some((v) => v.id === VMM_ID && v.status === 'ready'), 15_000, 'the VMM ready');
-  expect((await callApi(vim.api, 'POST', `/api/v1/vms/${VMM_ID}/containers`, { workMs: 0 })).status).toBe(201);
-  await eventually(async () => (await getJson<ContainerListResponse>(`${vim.api}/api/v1/containers?vm=${VMM_ID}`)).containers.some((c) => c.ready), 30_000, 'a ready container');
-  await eventually(async () => (await fetch(`http://127.0.0.1:${vim.httpPort}/work?ms=0`)).status === 200, 15_000, 'traffic through tier 1');
+  ({ vim, vmm, secret } = await startServingLab(group, VMM_ID, 1000));
 });
 
 afterAll(async () => {

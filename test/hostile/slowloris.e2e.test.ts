@@ -4,13 +4,12 @@
  * byte by byte, are closed at their deadline, while normal requests get through meanwhile.
  */
 import { readFileSync } from 'node:fs';
-import type { ContainerListResponse, VmListResponse } from '@acs/api-types';
 import { ADMIN_HTTP_LIMITS, TRAFFIC_HTTP_LIMITS } from '@acs/daemon';
 import { removeAgentContainers } from '../support/docker';
-import { callApi, eventually, getJson, startVimProcess, startVmmProcess, type VimProcess } from '../support/lab';
+import { eventually, startVimProcess, type VimProcess } from '../support/lab';
 import { ProcessGroup } from '../support/processes';
 import { RawAgent } from '../support/raw-agent';
-import { agentServerView, openSlowConnection, settlesWithin, type SlowConnection } from './support';
+import { agentServerView, openSlowConnection, settlesWithin, startServingLab, type SlowConnection } from './support';
 
 const RUN = `sl${process.pid}`;
 const VMM_ID = `${RUN}-vmm`;
@@ -24,14 +23,7 @@ let tier2Port: number;
 jest.setTimeout(120_000);
 
 beforeAll(async () => {
-  vim = await startVimProcess(group, { args: ['--report-interval-ms', '250', '--handshake-timeout-ms', String(HANDSHAKE_TIMEOUT_MS)] });
-  secret = Buffer.from(readFileSync(vim.secretFile, 'utf8').trim());
-  startVmmProcess(group, vim, VMM_ID, ['--max-containers', '1', '--stop-grace-seconds', '1']);
-  const vm = await eventually(async () => (await getJson<VmListResponse>(`${vim.api}/api/v1/vms`)).vms.find((v) => v.id === VMM_ID && v.status === 'ready' && v.front), 15_000, 'the VMM ready');
-  tier2Port = vm.front!.port;
-  expect((await callApi(vim.api, 'POST', `/api/v1/vms/${VMM_ID}/containers`, { workMs: 0 })).status).toBe(201);
-  await eventually(async () => (await getJson<ContainerListResponse>(`${vim.api}/api/v1/containers?vm=${VMM_ID}`)).containers.some((c) => c.ready), 30_000, 'a ready container');
-  await eventually(async () => (await fetch(`http://127.0.0.1:${vim.httpPort}/work?ms=0`)).status === 200, 15_000, 'traffic through tier 1');
+  ({ vim, secret, tier2Port } = await startServingLab(group, VMM_ID, HANDSHAKE_TIMEOUT_MS));
 });
 
 afterAll(async () => {
