@@ -295,7 +295,7 @@ export class VimConnection extends EventEmitter<VimConnectionEvents> {
 
   private describeClose(): string {
     if (this.state === 'handshaking' && !this.heardFromVim && this.options.tls === undefined) {
-      return 'connection closed by VIM before its challenge (if the VIM runs with --tls-cert, give this agent --tls-ca)';
+      return 'connection closed by VIM before its challenge (it may be busy with other handshakes; or its agent port uses TLS: then give this agent --tls-ca)';
     }
     return 'connection closed by VIM';
   }
