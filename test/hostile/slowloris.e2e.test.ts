@@ -120,6 +120,7 @@ test('agent port: a flood of connections beyond the handshaking cap is refused a
     return (v.closes['too-many-handshakes'] ?? 0) > 0 && v;
   }, 10_000, 'refusals counted');
   expect(view.sessions.handshaking).toBeLessThanOrEqual(1024);
+  expect(floodVim.daemon.logs.filter((l) => l['reason'] === 'too-many-handshakes')).toHaveLength(1);
   // Once the strangers' deadline passes, a real agent is admitted.
   expect(await allClosedWithin(connections, 20_000)).toBe(true);
   const agent = await RawAgent.open(floodVim.agentPort);

@@ -9,6 +9,9 @@
  */
 export const MAX_HANDSHAKING_SESSIONS = 1024;
 
+/** A flood is refused connection by connection but logged once per this interval, not once per socket. */
+export const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
 /** Bytes an agent may send before it is welcomed: a hello is a few hundred; a frame of up to 1 MiB is not. */
 export const MAX_HANDSHAKE_BYTES = 16 * 1024;
 

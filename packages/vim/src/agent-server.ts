@@ -7,7 +7,7 @@ import type { ClusterState } from './cluster-state';
 import { SWEEP_INTERVAL_MS } from './defaults';
 import { AgentNotConnectedError } from './errors';
 import { ReportStats } from './report-stats';
-import { CloseCounts, MAX_HANDSHAKING_SESSIONS, tlsFailureHint } from './agent-limits';
+import { CloseCounts, MAX_HANDSHAKING_SESSIONS, REFUSAL_LOG_INTERVAL_MS, tlsFailureHint } from './agent-limits';
 
 export interface AgentServerOptions {
   listen: HostPort;
@@ -37,6 +37,7 @@ export class AgentServer implements SessionHost {
   /** Why connections ended, by reason: what a hostile or broken peer did shows here as well as in the log. */
   readonly closeCounts = new CloseCounts();
   private readonly handshaking = new Set<AgentSession>();
+  private lastRefusalLogAt = -Infinity;
   private readonly server: Server;
   private readonly sessions = new Set<AgentSession>();
   /** The ready session of each agent id. */
@@ -148,6 +149,11 @@ export class AgentServer implements SessionHost {
       // A flood of connections that never authenticate must not crowd out real agents or memory.
       this.closeCounts.add('too-many-handshakes');
       socket.destroy();
+      const now = this.now();
+      if (now - this.lastRefusalLogAt >= REFUSAL_LOG_INTERVAL_MS) {
+        this.lastRefusalLogAt = now;
+        this.log.warn({ reason: 'too-many-handshakes', handshaking: this.handshaking.size, peer: socket.remoteAddress }, `agent connection refused: ${MAX_HANDSHAKING_SESSIONS} connections already in the handshake (logged at most every ${REFUSAL_LOG_INTERVAL_MS / 1000} s; counted in closes)`);
+      }
       return;
     }
     socket.setKeepAlive(true, 10_000);
