@@ -29,8 +29,9 @@ export const TRAFFIC_HTTP_LIMITS: SlowClientLimits = { headersTimeoutMs: 10_000,
 const DEADLINE_CHECK_INTERVAL_MS = 1000;
 
 /**
- * An HTTP server enforcing `limits`. Node's own timeouts only start with a request's first byte; a connection
- * that never sends one is cut by a socket idle timer that the first request disarms.
+ * An HTTP server enforcing `limits`. Node's header deadline usually cuts a connection that sends nothing too,
+ * but not always (on Node 20, with other connections open, such a socket was seen to stay for good), so a
+ * socket idle timer, disarmed by the first request, backs it up.
  */
 export function createLimitedHttpServer<Req extends typeof IncomingMessage = typeof IncomingMessage, Res extends typeof ServerResponse = typeof ServerResponse>(
   limits: SlowClientLimits,
