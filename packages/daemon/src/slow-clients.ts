@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
  * (slowloris) cannot hold sockets forever.
  */
 export interface SlowClientLimits {
-  /** A new connection must send complete request headers within this (one sending nothing is cut ~2 s later). */
+  /** A new connection must send complete request headers within this (one sending nothing is cut by then too). */
   headersTimeoutMs: number;
   /** The whole request, body included, must arrive within this (0: no limit). */
   requestTimeoutMs: number;
