@@ -45,7 +45,7 @@ const MAX_CHART_SIZE = 1000;
 export function buildProgram(io: CliIo): Command {
   const program = new Command('acs')
     .description('Inspect and steer an Auto Cloud Scaler cluster through the VIM admin API.')
-    .addOption(new Option('--api <url>', 'VIM admin API base URL').env('ACS_API').default(DEFAULT_API))
+    .addOption(new Option('--api <url>', 'VIM admin API base URL').env('ACS_API').default(DEFAULT_API).argParser(apiUrl))
     .addOption(new Option('--token <token>', 'admin bearer token for changes, when the VIM requires one').env('ACS_ADMIN_TOKEN'))
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(add --help for usage)')
@@ -235,4 +235,16 @@ function decimal(min: number, max: number): (raw: string) => number {
     if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`expected a number from ${min} to ${max}`);
     return n;
   };
+}
+
+/** The admin API's base URL: http or https, said plainly rather than as a stack trace from `new URL`. */
+function apiUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidArgumentError('expected a URL like http://127.0.0.1:9090');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(`expected an http:// or https:// URL, not ${url.protocol}`);
+  return raw;
 }

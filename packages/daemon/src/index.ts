@@ -7,3 +7,5 @@ export * from './shutdown';
 export * from './secret';
 export * from './listen';
 export * from './histogram';
+export * from './slow-clients';
+export * from './tls-files';

@@ -1,12 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiErrorBody, BalancerSettings, ClusterResponse, ClusterVmSummary, DrainResponse, EventListResponse, ForecastView, ServicePolicyView, ServiceView, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
-import { type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
+import { ADMIN_HTTP_LIMITS, createLimitedHttpServer, type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
 import type { AgentServer } from './agent-server';
 import type { ClusterState, VmRecord } from './cluster-state';
 import { ContainerCommands, DEFAULT_DRAIN_TIMEOUT_MS, specFromBody } from './container-commands';
-import { HttpError, readJsonBody, sendJson } from './http-util';
+import { HttpError, readJsonBody, refuseUnknownFields, sendJson } from './http-util';
 import type { Tier1Front } from './traffic/tier1-front';
 import { balancerChangeFromBody } from './balancer-settings';
 import { InvalidEventQueryError, parseEventQuery, type EventStore } from './events';
@@ -52,7 +52,7 @@ export class AdminApi {
     this.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
     this.route('GET', '/api/v1/vms', (_req, res) => sendJson(res, 200, { vms: deps.cluster.list().map((vm) => this.vmView(vm)) } satisfies VmListResponse));
     this.route('GET', '/api/v1/agent-server', (_req, res) =>
-      sendJson(res, 200, { sessions: deps.agents.sessionCounts, ...deps.agents.reportStats.snapshot() }),
+      sendJson(res, 200, { sessions: deps.agents.sessionCounts, closes: deps.agents.closeCounts.snapshot(), ...deps.agents.reportStats.snapshot() }),
     );
     this.route('POST', '/api/v1/agent-server/reset-lag', (_req, res) => {
       deps.agents.reportStats.resetLag();
@@ -94,10 +94,7 @@ export class AdminApi {
     });
     this.serviceRoutes(deps);
     this.dashboardRoutes();
-    this.server = createServer((req, res) => this.handle(req, res));
-    // Slow or idle clients must not hold sockets forever.
-    this.server.headersTimeout = 10_000;
-    this.server.requestTimeout = 30_000;
+    this.server = createLimitedHttpServer(ADMIN_HTTP_LIMITS, (req, res) => this.handle(req, res));
   }
 
   async listen(): Promise<AddressInfo> {
@@ -176,10 +173,12 @@ export class AdminApi {
     this.route('GET', '/api/v1/services/:name/forecast', (_req, res, params) => sendJson(res, 200, deps.services.forecastView(params['name']!) satisfies ForecastView));
     this.route('POST', '/api/v1/services/:name/scale', async (req, res, params) => {
       const body = await readJsonBody(req);
+      refuseUnknownFields(body, ['replicas']);
       sendJson(res, 200, deps.services.scale(params['name']!, body['replicas']) satisfies ServiceView);
     });
     this.route('POST', '/api/v1/services/:name/autoscale', async (req, res, params) => {
       const body = await readJsonBody(req);
+      refuseUnknownFields(body, ['enabled']);
       sendJson(res, 200, deps.services.setAutoscale(params['name']!, body['enabled']) satisfies ServiceView);
     });
     this.route('POST', '/api/v1/vms/:id/drain', (_req, res, params) => sendJson(res, 200, deps.services.drain(params['id']!, true) satisfies DrainResponse));

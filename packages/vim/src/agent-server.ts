@@ -1,11 +1,13 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { type HostPort, type Logger, listenOn } from '@acs/daemon';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { type HostPort, type Logger, listenOn, type ServerTls } from '@acs/daemon';
 import type { AgentCommand, HelloMessage, ReportMessage } from '@acs/protocol';
 import { AgentSession, type CloseReason, type SessionHost } from './agent-session';
 import type { ClusterState } from './cluster-state';
 import { SWEEP_INTERVAL_MS } from './defaults';
 import { AgentNotConnectedError } from './errors';
 import { ReportStats } from './report-stats';
+import { CloseCounts, MAX_HANDSHAKING_SESSIONS, REFUSAL_LOG_INTERVAL_MS, tlsFailureHint } from './agent-limits';
 
 export interface AgentServerOptions {
   listen: HostPort;
@@ -15,6 +17,8 @@ export interface AgentServerOptions {
   pingIntervalMs: number;
   handshakeTimeoutMs: number;
   requestTimeoutMs: number;
+  /** Certificate and key: agents must connect over TLS (plaintext ones fail the TLS handshake). */
+  tls?: ServerTls;
   now?: () => number;
 }
 
@@ -30,6 +34,10 @@ export class AgentServer implements SessionHost {
   readonly handshakeTimeoutMs: number;
   readonly now: () => number;
   readonly reportStats = new ReportStats();
+  /** Why connections ended, by reason: what a hostile or broken peer did shows here as well as in the log. */
+  readonly closeCounts = new CloseCounts();
+  private readonly handshaking = new Set<AgentSession>();
+  private lastRefusalLogAt = -Infinity;
   private readonly server: Server;
   private readonly sessions = new Set<AgentSession>();
   /** The ready session of each agent id. */
@@ -47,7 +55,17 @@ export class AgentServer implements SessionHost {
     this.pingIntervalMs = options.pingIntervalMs;
     this.handshakeTimeoutMs = options.handshakeTimeoutMs;
     this.now = options.now ?? Date.now;
-    this.server = createServer((socket) => this.accept(socket));
+    const tls = options.tls;
+    if (tls === undefined) {
+      this.server = createServer((socket) => this.accept(socket));
+    } else {
+      this.server = createTlsServer({ cert: tls.cert, key: tls.key, handshakeTimeout: options.handshakeTimeoutMs }, (socket) => this.accept(socket));
+      this.server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
+        this.closeCounts.add('tls-error');
+        const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+        this.log.warn({ peer, reason: 'tls-error', detail: error.message, hint: tlsFailureHint(error) }, 'agent connection closed: TLS handshake failed');
+      });
+    }
   }
 
   async listen(): Promise<AddressInfo> {
@@ -68,9 +86,7 @@ export class AgentServer implements SessionHost {
   }
 
   get sessionCounts(): { handshaking: number; ready: number } {
-    let handshaking = 0;
-    for (const session of this.sessions) if (session.state === 'handshaking') handshaking++;
-    return { handshaking, ready: this.byAgent.size };
+    return { handshaking: this.handshaking.size, ready: this.byAgent.size };
   }
 
   /**
@@ -96,6 +112,7 @@ export class AgentServer implements SessionHost {
   }
 
   onReady(session: AgentSession): void {
+    this.handshaking.delete(session);
     const hello = session.hello!;
     this.byAgent.set(hello.agentId, session);
     this.cluster.vmUp(
@@ -119,6 +136,8 @@ export class AgentServer implements SessionHost {
 
   onClosed(session: AgentSession, reason: CloseReason, detail: string | undefined): void {
     this.sessions.delete(session);
+    this.handshaking.delete(session);
+    this.closeCounts.add(reason === 'rejected' && detail !== undefined ? `rejected:${detail}` : reason);
     const id = session.hello?.agentId;
     if (id === undefined || this.byAgent.get(id) !== session) return;
     this.byAgent.delete(id);
@@ -126,9 +145,21 @@ export class AgentServer implements SessionHost {
   }
 
   private accept(socket: Socket): void {
+    if (this.handshaking.size >= MAX_HANDSHAKING_SESSIONS) {
+      // A flood of connections that never authenticate must not crowd out real agents or memory.
+      this.closeCounts.add('too-many-handshakes');
+      socket.destroy();
+      const now = this.now();
+      if (now - this.lastRefusalLogAt >= REFUSAL_LOG_INTERVAL_MS) {
+        this.lastRefusalLogAt = now;
+        this.log.warn({ reason: 'too-many-handshakes', handshaking: this.handshaking.size, peer: socket.remoteAddress }, `agent connection refused: ${MAX_HANDSHAKING_SESSIONS} connections already in the handshake (logged at most every ${REFUSAL_LOG_INTERVAL_MS / 1000} s; counted in closes)`);
+      }
+      return;
+    }
     socket.setKeepAlive(true, 10_000);
     const session = new AgentSession(socket, this, this.log);
     this.sessions.add(session);
+    this.handshaking.add(session);
     session.start();
   }
 

@@ -16,6 +16,7 @@ import {
 } from '@acs/protocol';
 import type { Logger } from '@acs/daemon';
 import { MAX_UNREAD_OUTPUT_BYTES } from './defaults';
+import { MAX_HANDSHAKE_BYTES } from './agent-limits';
 import { AgentCommandError, RequestTimeoutError, SessionClosedError } from './errors';
 
 /**
@@ -77,6 +78,7 @@ export class AgentSession {
   private readonly encoder = new FrameEncoder();
   private readonly pending = new Map<number, PendingRequest>();
   private nextRequestId = 1;
+  private handshakeBytes = 0;
   private log: Logger;
 
   constructor(
@@ -153,6 +155,14 @@ export class AgentSession {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.state === 'handshaking') {
+      this.handshakeBytes += chunk.length;
+      if (this.handshakeBytes > MAX_HANDSHAKE_BYTES) {
+        // Only a welcomed agent may send large frames: a stranger must not make us buffer up to the frame limit.
+        this.close('protocol-error', `over ${MAX_HANDSHAKE_BYTES} bytes before the handshake completed`);
+        return;
+      }
+    }
     let messages: Message[];
     try {
       messages = this.decoder.push(chunk);

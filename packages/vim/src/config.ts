@@ -182,6 +182,23 @@ export const VIM_SETTINGS = {
     defaultValue: DEFAULT_EVENT_RETENTION_DAYS,
     parse: integer(1, 3650),
   } satisfies Setting<number>,
+  tlsCert: {
+    flag: 'tls-cert',
+    placeholder: 'file',
+    env: 'ACS_TLS_CERT',
+    description: 'PEM certificate (chain) for the agent port: with --tls-key, agents must connect over TLS (acs-vmm --tls-ca)',
+    defaultValue: undefined,
+    defaultText: 'unset: plaintext agent port',
+    parse: optionalText,
+  } satisfies Setting<string | undefined>,
+  tlsKey: {
+    flag: 'tls-key',
+    placeholder: 'file',
+    env: 'ACS_TLS_KEY',
+    description: "PEM private key of --tls-cert",
+    defaultValue: undefined,
+    parse: optionalText,
+  } satisfies Setting<string | undefined>,
   logLevel: LOG_LEVEL_SETTING,
 };
 
@@ -210,7 +227,7 @@ function scalingPolicyJson(raw: string): Record<string, unknown> {
 
 export type VimSettings = SettingValues<typeof VIM_SETTINGS>;
 
-export interface VimConfig extends Omit<VimSettings, 'heartbeatTimeoutMs' | 'secretFile'> {
+export interface VimConfig extends Omit<VimSettings, 'heartbeatTimeoutMs' | 'secretFile' | 'tlsCert' | 'tlsKey'> {
   heartbeatTimeoutMs: number;
   secret: Buffer;
 }

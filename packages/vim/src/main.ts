@@ -1,4 +1,4 @@
-import { createLogger, formatHostPort, EXIT_CODES, onShutdownSignal, parseDaemonArgs, SecretError, secretFromEnvOrFile } from '@acs/daemon';
+import { createLogger, formatHostPort, EXIT_CODES, loadServerTls, onShutdownSignal, parseDaemonArgs, SecretError, secretFromEnvOrFile, TlsConfigError } from '@acs/daemon';
 import { heartbeatTimeoutFor, VIM_SETTINGS } from './config';
 import { loadOrCreateSecret } from './secret';
 import { startVim } from './vim';
@@ -36,10 +36,18 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     );
     process.exit(EXIT_CODES.config);
   }
+  let tls;
+  try {
+    tls = loadServerTls(settings.tlsCert, settings.tlsKey);
+  } catch (error) {
+    if (!(error instanceof TlsConfigError)) throw error;
+    process.stderr.write(`acs-vim: ${error.message}\n`);
+    process.exit(EXIT_CODES.config);
+  }
   const heartbeatTimeoutMs = heartbeatTimeoutFor(settings);
   let vim;
   try {
-    vim = await startVim({ ...settings, heartbeatTimeoutMs, secret: secretSource.secret, adminToken }, log);
+    vim = await startVim({ ...settings, heartbeatTimeoutMs, secret: secretSource.secret, adminToken, tls }, log);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     log.fatal({ code: e.code, err: e.message }, e.code === 'EADDRINUSE' ? 'a port is already in use: is another acs-vim running?' : 'failed to start');
@@ -52,6 +60,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       httpListen: formatHostPort({ host: vim.httpAddress.address, port: vim.httpAddress.port }),
       balancerPolicy: settings.balancerPolicy,
       adminChangesNeedToken: adminToken !== undefined,
+      agentTls: tls !== undefined,
       reportIntervalMs: settings.reportIntervalMs,
       heartbeatTimeoutMs,
       pingIntervalMs: settings.pingIntervalMs,

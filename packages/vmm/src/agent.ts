@@ -1,7 +1,7 @@
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import Docker from 'dockerode';
 import type { PolicyName } from '@acs/balancing';
-import { formatHostPort, type HostPort, type Logger } from '@acs/daemon';
+import { type ClientTls, formatHostPort, type HostPort, type Logger } from '@acs/daemon';
 import { PROTOCOL_VERSION, type AgentDescription, type AgentRequest } from '@acs/protocol';
 import type { BackoffPolicy } from './backoff';
 import { AGENT_VERSION, RECONCILE_INTERVAL_MS } from './defaults';
@@ -14,6 +14,8 @@ export interface AgentOptions {
   agentId: string;
   vim: HostPort;
   secret: Buffer;
+  /** Connect to the VIM over TLS, verifying its certificate against this CA. */
+  tls?: ClientTls;
   maxContainers: number;
   backoff: BackoffPolicy;
   connectTimeoutMs: number;

@@ -191,6 +191,24 @@ export const VMM_SETTINGS = {
     defaultValue: false,
     parse: boolean,
   } satisfies Setting<boolean>,
+  tlsCa: {
+    flag: 'tls-ca',
+    placeholder: 'file',
+    env: 'ACS_TLS_CA',
+    description: "PEM CA certificate(s) the VIM's certificate must verify against: connect over TLS (the VIM runs with --tls-cert)",
+    defaultValue: undefined,
+    defaultText: 'unset: plaintext',
+    parse: text as (raw: string) => string | undefined,
+  } satisfies Setting<string | undefined>,
+  tlsServername: {
+    flag: 'tls-servername',
+    placeholder: 'name',
+    env: 'ACS_TLS_SERVERNAME',
+    description: "the name the VIM's certificate must carry (subjectAltName)",
+    defaultValue: undefined,
+    defaultText: 'the host of --vim',
+    parse: text as (raw: string) => string | undefined,
+  } satisfies Setting<string | undefined>,
   logLevel: LOG_LEVEL_SETTING,
 };
 

@@ -1,4 +1,4 @@
-import { createLogger, formatHostPort, EXIT_CODES, onShutdownSignal, parseDaemonArgs, SecretError, secretFromEnvOrFile } from '@acs/daemon';
+import { createLogger, formatHostPort, EXIT_CODES, loadClientTls, onShutdownSignal, parseDaemonArgs, SecretError, secretFromEnvOrFile, TlsConfigError } from '@acs/daemon';
 import { Agent } from './agent';
 import { VMM_SETTINGS } from './config';
 
@@ -25,16 +25,24 @@ export function main(argv: string[] = process.argv): void {
     );
     process.exit(EXIT_CODES.config);
   }
+  let tls;
+  try {
+    tls = loadClientTls(settings.tlsCa, settings.tlsServername);
+  } catch (error) {
+    if (!(error instanceof TlsConfigError)) throw error;
+    process.stderr.write(`acs-vmm: ${error.message}\n`);
+    process.exit(EXIT_CODES.config);
+  }
   if (settings.backoffMaxMs < settings.backoffInitialMs) {
     process.stderr.write('acs-vmm: --backoff-max-ms must be at least --backoff-initial-ms\n');
     process.exit(EXIT_CODES.config);
   }
 
   const agent = new Agent(
-    { ...settings, secret, backoff: { initialMs: settings.backoffInitialMs, maxMs: settings.backoffMaxMs } },
+    { ...settings, secret, tls, backoff: { initialMs: settings.backoffInitialMs, maxMs: settings.backoffMaxMs } },
     log,
   );
-  log.info({ vim: formatHostPort(settings.vim), maxContainers: settings.maxContainers }, 'acs-vmm starting');
+  log.info({ vim: formatHostPort(settings.vim), tls: tls !== undefined, maxContainers: settings.maxContainers }, 'acs-vmm starting');
   onShutdownSignal(log, () => agent.stop(), settings.stopContainersOnExit ? 30_000 : undefined);
   agent.start().then(
     () =>

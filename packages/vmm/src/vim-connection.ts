@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { connect, type Socket } from 'node:net';
-import { formatHostPort, type HostPort, type Logger } from '@acs/daemon';
+import { connect, isIP, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import { type ClientTls, formatHostPort, type HostPort, type Logger } from '@acs/daemon';
 import {
   computeProof,
   FrameDecoder,
@@ -60,6 +61,8 @@ export interface AgentBehaviour {
 export interface VimConnectionOptions {
   vim: HostPort;
   secret: Buffer;
+  /** Connect over TLS, verifying the VIM's certificate; undefined: plaintext. */
+  tls?: ClientTls;
   identity: AgentIdentity;
   backoff: BackoffPolicy;
   connectTimeoutMs: number;
@@ -97,6 +100,8 @@ export class VimConnection extends EventEmitter<VimConnectionEvents> {
   private watchdogTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
+  /** Whether the current connection has received any frame: a silent close hints at a TLS/plaintext mismatch. */
+  private heardFromVim = false;
   private reporting = false;
   /** A change arrived while a report was being built: send another right after it. */
   private reportAgain = false;
@@ -133,21 +138,25 @@ export class VimConnection extends EventEmitter<VimConnectionEvents> {
     this.state = 'connecting';
     this.encoder = new FrameEncoder();
     this.decoder = new FrameDecoder();
-    const socket = connect({ host: this.options.vim.host, port: this.options.vim.port });
+    this.heardFromVim = false;
+    const tls = this.options.tls;
+    const { host, port } = this.options.vim;
+    // Over TLS the session starts once the VIM's certificate has verified (rejectUnauthorized is Node's default).
+    const socket = tls === undefined ? connect({ host, port }) : connectTls({ host, port, ca: tls.ca, servername: tls.servername ?? serverNameFor(host) });
     this.socket = socket;
     socket.setNoDelay(true);
     socket.setTimeout(this.options.connectTimeoutMs, () => socket.destroy(new Error(`connect timed out after ${this.options.connectTimeoutMs} ms`)));
-    socket.on('connect', () => {
+    socket.on(tls === undefined ? 'connect' : 'secureConnect', () => {
       socket.setTimeout(0);
       socket.setKeepAlive(true, 10_000);
       this.state = 'handshaking';
       this.lastFrameAt = this.now();
-      this.handshakeTimer = setTimeout(() => this.drop(`no welcome within ${this.options.handshakeTimeoutMs} ms`), this.options.handshakeTimeoutMs);
+      this.handshakeTimer = setTimeout(() => this.drop(this.describeHandshakeTimeout()), this.options.handshakeTimeoutMs);
     });
     // Events of a socket we already dropped must not touch its successor.
     socket.on('data', (chunk: Buffer) => this.socket === socket && this.onData(chunk));
-    socket.on('error', (error) => this.socket === socket && this.drop(error.message));
-    socket.on('close', () => this.socket === socket && this.drop('connection closed by VIM'));
+    socket.on('error', (error: NodeJS.ErrnoException) => this.socket === socket && this.drop(this.describeSocketError(error)));
+    socket.on('close', () => this.socket === socket && this.drop(this.describeClose()));
   }
 
   private onData(chunk: Buffer): void {
@@ -161,6 +170,7 @@ export class VimConnection extends EventEmitter<VimConnectionEvents> {
     }
     for (const message of messages) {
       if (this.socket === undefined) return;
+      this.heardFromVim = true;
       this.lastFrameAt = this.now();
       this.onMessage(message);
     }
@@ -268,6 +278,28 @@ export class VimConnection extends EventEmitter<VimConnectionEvents> {
     this.socket.write(frame);
   }
 
+  private describeSocketError(error: NodeJS.ErrnoException): string {
+    if (this.options.tls === undefined) return error.message;
+    if (error.code !== undefined && /CERT|SELF_SIGNED|ERR_TLS_CERT_ALTNAME_INVALID|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(error.code)) {
+      return `TLS: the VIM's certificate does not verify against --tls-ca (${error.code}: ${error.message})`;
+    }
+    if (/wrong version number|packet length too long/i.test(error.message)) return `TLS: the VIM answered in plaintext; is its agent port without --tls-cert? (${error.message})`;
+    return `TLS: ${error.message}`;
+  }
+
+  private describeHandshakeTimeout(): string {
+    const base = `no welcome within ${this.options.handshakeTimeoutMs} ms`;
+    if (this.heardFromVim || this.options.tls !== undefined) return base;
+    return `${base}, not even a challenge (if the VIM runs with --tls-cert, give this agent --tls-ca)`;
+  }
+
+  private describeClose(): string {
+    if (this.state === 'handshaking' && !this.heardFromVim && this.options.tls === undefined) {
+      return 'connection closed by VIM before its challenge (it may be busy with other handshakes; or its agent port uses TLS: then give this agent --tls-ca)';
+    }
+    return 'connection closed by VIM';
+  }
+
   /** Ends the current connection (idempotent) and schedules the next attempt. */
   private drop(reason: string): void {
     if (this.socket === undefined) return;
@@ -291,4 +323,9 @@ export class VimConnection extends EventEmitter<VimConnectionEvents> {
     this.socket = undefined;
     socket?.destroy();
   }
+}
+
+/** SNI carries names only; an IP address is checked against the certificate's IP entries without it. */
+function serverNameFor(host: string): string | undefined {
+  return isIP(host) === 0 ? host : undefined;
 }

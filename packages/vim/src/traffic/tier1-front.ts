@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPolicy, OutlierDetector, slowStartWeight, type Backend, type BalancingPolicy, type OutlierSettings, type PolicyName } from '@acs/balancing';
-import { formatHostPort, Histogram, type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
+import { createLimitedHttpServer, formatHostPort, Histogram, type HostPort, type Logger, closeHttpServer, listenOn, TRAFFIC_HTTP_LIMITS } from '@acs/daemon';
 import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
 import type { ClusterState } from '../cluster-state';
 
@@ -108,10 +108,7 @@ export class Tier1Front {
         }
       },
     };
-    this.server = createServer((req, res) => this.onRequest(req, res));
-    this.server.headersTimeout = 10_000;
-    this.server.requestTimeout = 0;
-    this.server.keepAliveTimeout = 65_000;
+    this.server = createLimitedHttpServer(TRAFFIC_HTTP_LIMITS, (req, res) => this.onRequest(req, res));
   }
 
   get settings(): Tier1Settings {

@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AdaptiveConcurrencyLimit, createPolicy, DEFAULT_ADAPTIVE_LIMIT_SETTINGS, type Backend, type BalancingPolicy, type PolicyName } from '@acs/balancing';
-import { Histogram, type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
+import { createLimitedHttpServer, Histogram, type HostPort, type Logger, closeHttpServer, listenOn, TRAFFIC_HTTP_LIMITS } from '@acs/daemon';
 import type { ContainerLatency } from '@acs/protocol';
 import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
 import type { TrafficBackends } from '../runtime/container-manager';
@@ -81,10 +81,7 @@ export class TrafficFront implements TrafficBackends {
       },
       servedBy: (target) => `${options.agentId}/${target.name}`,
     };
-    this.server = createServer((req, res) => this.onRequest(req, res));
-    this.server.headersTimeout = 10_000;
-    this.server.requestTimeout = 0; // bodies may stream for long; the upstream timeout bounds waiting
-    this.server.keepAliveTimeout = 65_000;
+    this.server = createLimitedHttpServer(TRAFFIC_HTTP_LIMITS, (req, res) => this.onRequest(req, res));
   }
 
   async listen(): Promise<AddressInfo> {
