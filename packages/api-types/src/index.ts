@@ -117,6 +117,8 @@ export const EVENT_KINDS = [
   'vm-up',
   'vm-down',
   'error',
+  /** VM-level scaling: a standby VM asked to start or stop, and when it arrived or went (failures are 'error'). */
+  'vm-scaling',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -236,4 +238,18 @@ export interface ForecastView {
   accuracy: { mape: number | null; coverage: number | null; samples: number };
   /** What the predictive policy asks for now, and per-container capacity it used (req/s). */
   recommendation: { replicas: number | null; perContainerRps: number | null; summary: string } | null;
+}
+
+// ---- VM-level scaling ----
+
+/** `GET /api/v1/vm-scaling`: the VM provider, its standby VMs, and the VM loop's last decision. */
+export interface VmScalingView {
+  /** off: the VIM never starts or stops a VM. */
+  provider: 'off' | 'process' | 'command';
+  settings: { minVms: number; maxVms: number | null; cpuThresholdPct: number; idleCooldownMs: number; startTimeoutMs: number } | null;
+  /** The one VM action in flight, if any. */
+  inProgress: { action: 'start' | 'stop'; vm: string; startedAt: string; ageMs: number } | null;
+  lastDecision: { at: string; action: 'none' | 'start' | 'stop'; vm: string | null; reason: string } | null;
+  /** The provider's VMs: standby (not running), starting, running (its agent is connected), stopping. */
+  vms: Array<{ name: string; state: 'standby' | 'starting' | 'running' | 'stopping'; pid: number | null; emptyForMs: number | null; backoffUntil: string | null }>;
 }

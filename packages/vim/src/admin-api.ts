@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiErrorBody, BalancerSettings, ClusterResponse, ClusterVmSummary, DrainResponse, EventListResponse, ForecastView, ServicePolicyView, ServiceView, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
+import type { ApiErrorBody, BalancerSettings, ClusterResponse, ClusterVmSummary, DrainResponse, EventListResponse, ForecastView, ServicePolicyView, ServiceView, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmScalingView, VmView } from '@acs/api-types';
 import { type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
 import type { AgentServer } from './agent-server';
 import type { ClusterState, VmRecord } from './cluster-state';
@@ -11,6 +11,7 @@ import type { Tier1Front } from './traffic/tier1-front';
 import { balancerChangeFromBody } from './balancer-settings';
 import { InvalidEventQueryError, parseEventQuery, type EventStore } from './events';
 import type { Services } from './scaling/services';
+import type { VmScalingController } from './vm-scaling';
 
 export interface AdminApiDeps {
   cluster: ClusterState;
@@ -21,6 +22,8 @@ export interface AdminApiDeps {
   now: () => number;
   adminToken: string | undefined;
   log: Logger;
+  /** The VM-level scaling loop, when a VM provider is configured. */
+  vmScaling?: () => VmScalingController | undefined;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string>, url: URL) => void | Promise<void>;
@@ -87,6 +90,9 @@ export class AdminApi {
       sendJson(res, 200, (await this.containers.stop(params['id']!, drainTimeoutMs)) satisfies ContainerStopResponse);
     });
     this.serviceRoutes(deps);
+    this.route('GET', '/api/v1/vm-scaling', (_req, res) =>
+      sendJson(res, 200, (deps.vmScaling?.()?.view() ?? { provider: 'off', settings: null, inProgress: null, lastDecision: null, vms: [] }) satisfies VmScalingView),
+    );
     this.server = createServer((req, res) => this.handle(req, res));
     // Slow or idle clients must not hold sockets forever.
     this.server.headersTimeout = 10_000;

@@ -2,6 +2,7 @@ import { createLogger, formatHostPort, EXIT_CODES, onShutdownSignal, parseDaemon
 import { heartbeatTimeoutFor, VIM_SETTINGS } from './config';
 import { loadOrCreateSecret } from './secret';
 import { startVim } from './vim';
+import { resolveVmScalingConfig } from './vm-scaling';
 
 /** Entry point of `acs-vim`. */
 export async function main(argv: string[] = process.argv): Promise<void> {
@@ -11,6 +12,11 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     VIM_SETTINGS,
     argv,
   );
+  const vmScaling = resolveVmScalingConfig(settings);
+  if (!vmScaling.ok) {
+    process.stderr.write(`acs-vim: invalid configuration:\n  - ${vmScaling.problems.join('\n  - ')}\n(run acs-vim --help for every setting)\n`);
+    process.exit(EXIT_CODES.config);
+  }
   const log = createLogger('vim', settings.logLevel);
   let secretSource;
   try {

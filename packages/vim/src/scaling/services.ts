@@ -139,6 +139,13 @@ export class Services {
     return [...this.controllers.values()].map((c) => c.view());
   }
 
+  /** Containers every service wants that no VM could take: what VM-level scaling adds VMs for. */
+  unmetReplicas(): number {
+    let n = 0;
+    for (const c of this.controllers.values()) n += c.unmetReplicas();
+    return n;
+  }
+
   isDraining(vmId: string): boolean {
     return this.drainingVms.has(vmId);
   }
