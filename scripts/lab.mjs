@@ -23,6 +23,7 @@ one left empty for the cool-down is stopped again. Ctrl-C stops everything and r
                              equal to --vms: no VM-level scaling)
   --vm-idle-cooldown-ms MS   a standby VM left empty this long is stopped           env ACS_LAB_VM_IDLE_COOLDOWN_MS
                              (default 60000)
+  --agent-prefix NAME        agent ids are NAME1, NAME2… (default vmm)              env ACS_LAB_AGENT_PREFIX
   --data-dir DIR             state, logs, lock file, admin token (default ./.acs)   env ACS_LAB_DATA_DIR
   --agent-port P             VIM agent port (default 7070)                          env ACS_LAB_AGENT_PORT
   --admin-port P             admin API and dashboard (default 9090)                 env ACS_LAB_ADMIN_PORT
@@ -42,6 +43,7 @@ try {
       'max-containers': { type: 'string', default: env.ACS_LAB_MAX_CONTAINERS ?? '4' },
       'max-vms': { type: 'string', default: env.ACS_LAB_MAX_VMS },
       'vm-idle-cooldown-ms': { type: 'string', default: env.ACS_LAB_VM_IDLE_COOLDOWN_MS ?? '60000' },
+      'agent-prefix': { type: 'string', default: env.ACS_LAB_AGENT_PREFIX ?? 'vmm' },
       'data-dir': { type: 'string', default: env.ACS_LAB_DATA_DIR ?? join(root, '.acs') },
       'agent-port': { type: 'string', default: env.ACS_LAB_AGENT_PORT ?? '7070' },
       'admin-port': { type: 'string', default: env.ACS_LAB_ADMIN_PORT ?? '9090' },
@@ -77,6 +79,8 @@ const ports = {
   http: whole('http-port', 1, 65535),
   front: whole('front-port', 1, 65535 - 32),
 };
+const prefix = opts['agent-prefix'];
+if (!/^[A-Za-z][A-Za-z0-9._-]{0,40}$/.test(prefix)) problems.push(`--agent-prefix must be letters, digits, . _ - (starting with a letter), got ${prefix}`);
 if (problems.length > 0) {
   console.error(`lab: ${problems.join('\n  ')}\n(run npm start -- --help)`);
   process.exit(2);
@@ -106,7 +110,7 @@ const wanted = [
   ['traffic', '--http-port', ports.http],
   ['admin', '--admin-port', ports.admin],
   ['agent', '--agent-port', ports.agent],
-  ...Array.from({ length: vmCount }, (_, i) => [`vmm${i + 1} front`, '--front-port', ports.front + i]),
+  ...Array.from({ length: vmCount }, (_, i) => [`${prefix}${i + 1} front`, '--front-port', ports.front + i]),
 ];
 const busy = [];
 for (const [what, flag, port] of wanted) if (!(await portFree(port))) busy.push(`127.0.0.1:${port} (${what}; change with ${flag})`);
@@ -180,7 +184,7 @@ const tokenFile = join(dataDir, 'admin-token');
 if (!existsSync(tokenFile)) writeFileSync(tokenFile, `${randomBytes(24).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
 
 // The standby VMs the VIM may start when every VM is full or busy: vmm<N+1>…vmm<maxVms>.
-const standby = Array.from({ length: maxVms - vmCount }, (_, i) => `vmm${vmCount + i + 1}`);
+const standby = Array.from({ length: maxVms - vmCount }, (_, i) => `${prefix}${vmCount + i + 1}`);
 const secretFile = join(dataDir, 'agent-secret');
 const providerFile = join(dataDir, 'vm-provider.json');
 writeFileSync(providerFile, `${JSON.stringify({
@@ -205,8 +209,8 @@ start('acs-vim', 'packages/vim/bin/acs-vim.js', [
 ]);
 await waitFor(async () => (await fetch(`${adminUrl}/healthz`, { signal: AbortSignal.timeout(500) })).ok, 15_000, 'the VIM admin API');
 for (let i = 1; i <= vmCount; i++) {
-  start(`vmm${i}`, 'packages/vmm/bin/acs-vmm.js', [
-    '--vim', `127.0.0.1:${ports.agent}`, '--agent-id', `vmm${i}`, '--secret-file', secretFile,
+  start(`${prefix}${i}`, 'packages/vmm/bin/acs-vmm.js', [
+    '--vim', `127.0.0.1:${ports.agent}`, '--agent-id', `${prefix}${i}`, '--secret-file', secretFile,
     '--front-listen', `127.0.0.1:${ports.front + i - 1}`, '--stop-containers-on-exit', '--max-containers', String(maxContainers),
   ]);
 }
@@ -217,6 +221,16 @@ await waitFor(async () => {
 
 const api = ports.admin === 9090 ? '' : ` --api ${adminUrl}`;
 const target = ports.http === 8080 ? '' : ` --target http://127.0.0.1:${ports.http}`;
+const examples = [
+  [`npx acs status${api}`, 'desired, ready and starting containers; VMs; VM scaling'],
+  [`npx acs-load${target} --rps 40 --duration 120`, 'open-loop load through tier 1 (--help: step, ramp, spike…)'],
+  [`npx acs top${api}`, 'live view of VMs and containers'],
+  [`npx acs events --follow${api}`, 'every decision, placement, command and VM start/stop'],
+  [`npx acs scale 6${api}`, 'pin 6 containers (npx acs autoscale on to let go)'],
+  [`curl -i http://127.0.0.1:${ports.http}/`, 'a request through both tiers (see X-Served-By)'],
+  ['npx acs --help', 'every command'],
+];
+const width = Math.max(...examples.map(([command]) => command.length)) + 3;
 console.log(`
 Auto Cloud Scaler local lab is up: 1 VIM, ${vmCount} VMM agent(s) with ${maxContainers} containers each${standby.length > 0 ? `, up to ${standby.length} standby VM(s) (${standby.join(', ')})` : ''}.
 
@@ -224,7 +238,7 @@ Auto Cloud Scaler local lab is up: 1 VIM, ${vmCount} VMM agent(s) with ${maxCont
   dashboard      ${adminUrl}/
   admin API      ${adminUrl}            (GET /api/v1/cluster, /api/v1/vms, /api/v1/events, /api/v1/vm-scaling)
   admin token    ${tokenFile}   (changes need it: export ACS_ADMIN_TOKEN=$(cat ${tokenFile}))
-  VM fronts      ${Array.from({ length: vmCount }, (_, i) => `vmm${i + 1} http://127.0.0.1:${ports.front + i}`).join(', ')}${standby.length > 0 ? '; standby VMs get a free port' : ''}
+  VM fronts      ${Array.from({ length: vmCount }, (_, i) => `${prefix}${i + 1} http://127.0.0.1:${ports.front + i}`).join(', ')}${standby.length > 0 ? '; standby VMs get a free port' : ''}
   agent secret   ${secretFile}
   logs           ${logDir}/
 
@@ -232,13 +246,7 @@ The autoscaler keeps the web service between 1 and 12 containers (CPU target 60%
 0.5 CPU; scale-in after 30 s of lower load).${standby.length > 0 ? ` When all VMs are full or above 80% CPU it starts a
 standby VM; one empty for ${Math.round(idleCooldownMs / 1000)} s is stopped again.` : ''} Try:
   export ACS_ADMIN_TOKEN=$(cat ${tokenFile})
-  npx acs status${api}                               desired, ready and starting containers; VMs; VM scaling
-  npx acs-load${target} --rps 40 --duration 120          open-loop load through tier 1 (--help: step, ramp, spike…)
-  npx acs top${api}                                  live view of VMs and containers
-  npx acs events --follow${api}                      every decision, placement, command and VM start/stop
-  npx acs scale 6${api}                              pin 6 containers (npx acs autoscale on to let go)
-  curl -i http://127.0.0.1:${ports.http}/                  a request through both tiers (see X-Served-By)
-  npx acs --help                                every command
+${examples.map(([command, what]) => `  ${command.padEnd(width)}${what}`).join('\n')}
 
 Ctrl-C stops everything and removes the containers.`);
 
