@@ -58,6 +58,11 @@ export class VmScalingController {
   private current: CurrentAction | undefined;
   private readonly emptySince = new Map<string, number>();
   private readonly backoff = new Map<string, { until: number; delayMs: number }>();
+  /**
+   * When the provider reported each VM stopped: its agent may stay connected a while (a halting VM),
+   * and that same session must not be stopped again; a later reconnect is a fresh VM.
+   */
+  private readonly stoppedAt = new Map<string, number>();
   private lastDecision: { at: number; decision: VmScalingDecision; loggedAt: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly startedAt: number;
@@ -194,7 +199,7 @@ export class VmScalingController {
         maxContainers: vm.capacity.maxContainers,
         emptySince: this.emptySince.get(vm.id) ?? null,
         // A VM whose stop just failed is left alone for the backoff, like a failed start.
-        stoppable: this.provider.manages(vm.id) && !(b && b.until > now),
+        stoppable: this.provider.manages(vm.id) && !(b && b.until > now) && !(vm.connectedAt <= (this.stoppedAt.get(vm.id) ?? -Infinity)),
       });
     }
     const standby = this.provider.vms
@@ -225,7 +230,10 @@ export class VmScalingController {
     const work = kind === 'start' ? this.provider.start(vm) : this.provider.stop(vm);
     work.then(
       () => {
-        if (kind === 'stop') this.finish(current, () => this.record('vm-scaling', `${vm} stopped`, { vm, action: 'stop', ok: true }));
+        if (kind === 'stop') {
+          this.stoppedAt.set(vm, this.options.now());
+          this.finish(current, () => this.record('vm-scaling', `${vm} stopped`, { vm, action: 'stop', ok: true }));
+        }
         else this.log.info({ vm }, 'provider started the VM; waiting for its agent to connect');
       },
       (error: unknown) => {
