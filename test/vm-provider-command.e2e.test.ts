@@ -141,6 +141,21 @@ test('a `vagrant up` that outlives the timeout is killed and reported', async ()
   await eventually(() => Promise.resolve(!isAlive(pid)), 10_000, 'the sleeping script to be gone');
 });
 
+test('a VM whose agent never connects after a successful `vagrant up` times out: an error event, and it backs off', async () => {
+  const vagrant = fakeVagrant('exit 0');
+  const vim = await vimWithCommandProvider(vagrant, { vms: ['sb4'] }, ['--vm-start-timeout-ms', '1000']);
+  await reportingAgent(vim, 'base1', [webContainer('c1')]);
+  await scaleWebTo(vim, 2);
+
+  const timedOut = await eventually(async () => (await events(vim, 'error')).find((e) => e.data['vm'] === 'sb4'), 30_000, 'a start timeout error event');
+  expect(timedOut.message).toMatch(/^sb4 did not connect within \d+ s; sb4 is not tried again for 15 s$/);
+  const view = await getJson<VmScalingView>(`${vim.api}/api/v1/vm-scaling`);
+  expect(view.inProgress).toBeNull();
+  expect(view.vms[0]).toMatchObject({ name: 'sb4', state: 'standby', backoffUntil: expect.any(String) });
+  expect(view.lastDecision?.reason).toMatch(/every standby VM is backing off/);
+  expect(vagrant.calls()).toEqual(['[up][sb4]']);
+});
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
