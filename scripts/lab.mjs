@@ -169,7 +169,7 @@ async function stopAll(exitCode) {
     child.once('exit', () => { clearTimeout(force); resolveStop(); });
     child.kill('SIGTERM');
   });
-  await Promise.all(children.filter(({ name }) => name === 'acs-vim').map((c) => stop(c, 50_000)));
+  await Promise.all(children.filter(({ name }) => name === 'acs-vim').map((c) => stop(c, 60_000)));
   await Promise.all(children.filter(({ name }) => name !== 'acs-vim').map((c) => stop(c, 35_000)));
   removeLock();
   console.log('lab: stopped.');

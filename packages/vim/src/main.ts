@@ -2,7 +2,7 @@ import { createLogger, formatHostPort, EXIT_CODES, onShutdownSignal, parseDaemon
 import { heartbeatTimeoutFor, VIM_SETTINGS } from './config';
 import { loadOrCreateSecret } from './secret';
 import { startVim } from './vim';
-import { resolveVmScalingConfig } from './vm-scaling';
+import { PROCESS_PROVIDER_SHUTDOWN_DEADLINE_MS, resolveVmScalingConfig } from './vm-scaling';
 
 /** Entry point of `acs-vim`. */
 export async function main(argv: string[] = process.argv): Promise<void> {
@@ -65,7 +65,8 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     },
     'acs-vim listening',
   );
-  onShutdownSignal(log, () => vim.close());
+  // VMMs a process provider started drain and remove their containers before the VIM exits (up to 45 s).
+  onShutdownSignal(log, () => vim.close(), settings.vmProvider === 'process' ? PROCESS_PROVIDER_SHUTDOWN_DEADLINE_MS : undefined);
 }
 
 function isLoopback(host: string): boolean {

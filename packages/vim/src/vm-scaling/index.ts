@@ -12,6 +12,7 @@ export { resolveVmScalingConfig, type VmScalingConfig, type VmScalingSettingValu
 export { VmScalingController } from './vm-scaling-controller';
 export { VmProviderError, type VmProvider } from './vm-provider';
 export { VM_PROVIDER_KINDS, type VmProviderKind } from './provider-config';
+export { PROCESS_PROVIDER_SHUTDOWN_DEADLINE_MS } from './process-provider';
 
 export interface VmScalingDeps {
   cluster: ClusterState;

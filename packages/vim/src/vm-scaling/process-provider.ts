@@ -9,6 +9,8 @@ import { VmProviderError, type VmProvider } from './vm-provider';
  * deadline bounds at 30 s; past this, it is killed.
  */
 const STOP_TIMEOUT_MS = 45_000;
+/** How long the VIM may take to stop when it runs VMMs: theirs, and a margin for its own. */
+export const PROCESS_PROVIDER_SHUTDOWN_DEADLINE_MS = STOP_TIMEOUT_MS + 5_000;
 
 export interface ProcessProviderRuntime {
   /** The VIM's agent address as agents reach it (host:port), known once the VIM listens. */
