@@ -63,8 +63,11 @@ export class ProcessVmProvider implements VmProvider {
       if (logFile !== undefined) {
         mkdirSync(this.config.logDir!, { recursive: true });
         const log = createWriteStream(logFile, { flags: 'a' });
-        child.stdout?.pipe(log);
-        child.stderr?.pipe(log);
+        // Two sources into one file: neither may end it for the other (a write after end would throw).
+        child.stdout?.pipe(log, { end: false });
+        child.stderr?.pipe(log, { end: false });
+        child.once('close', () => log.end());
+        log.on('error', () => undefined); // a log we cannot write must not take the VIM down
       }
       const entry = { child, stopping: false, exited: new Promise<void>((r) => child.once('exit', () => r())) };
       child.once('error', (error) => {
