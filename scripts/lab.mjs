@@ -203,7 +203,9 @@ const vmScalingArgs = standby.length === 0
 // Lab timings: scale-in after 30 s of lower load instead of Kubernetes' 300 s. A first start only: after
 // that the policy lives in the data dir and changes with `acs policy set`. The lab's agents connect
 // within a second or two, so a restart waits 10 s for them, not 30.
-const LAB_SCALING_POLICY = { behavior: { scaleDown: { stabilizationWindowS: 30 } } };
+// Room for every VM, standby ones included, so the autoscaler can ask for more than the first VMs hold.
+const maxReplicas = maxContainers * maxVms;
+const LAB_SCALING_POLICY = { maxReplicas, behavior: { scaleDown: { stabilizationWindowS: 30 } } };
 start('acs-vim', 'packages/vim/bin/acs-vim.js', [
   '--data-dir', dataDir, '--agent-listen', `127.0.0.1:${ports.agent}`, '--admin-listen', `127.0.0.1:${ports.admin}`,
   '--http-listen', `127.0.0.1:${ports.http}`, '--scaling-policy', JSON.stringify(LAB_SCALING_POLICY),
@@ -244,9 +246,10 @@ Auto Cloud Scaler local lab is up: 1 VIM, ${vmCount} VMM agent(s) with ${maxCont
   agent secret   ${secretFile}
   logs           ${logDir}/
 
-The autoscaler keeps the web service between 1 and 12 containers (CPU target 60% of each container's
+The autoscaler keeps the web service between 1 and ${maxReplicas} containers (CPU target 60% of each container's
 0.5 CPU; scale-in after 30 s of lower load).${standby.length > 0 ? ` When all VMs are full or above 80% CPU it starts a
-standby VM; one empty for ${Math.round(idleCooldownMs / 1000)} s is stopped again.` : ''} Try:
+standby VM; one empty for ${Math.round(idleCooldownMs / 1000)} s is stopped again (placement.strategy=binpack empties
+VMs sooner: acs policy set placement.strategy=binpack).` : ''} Try:
   export ACS_ADMIN_TOKEN=$(cat ${tokenFile})
 ${examples.map(([command, what]) => `  ${command.padEnd(width)}${what}`).join('\n')}
 

@@ -46,7 +46,7 @@ async function freePorts(count: number): Promise<number> {
 
 function labArgs(dir: string, p: typeof ports): string[] {
   return [
-    '--vms', '2', '--max-containers', '2', '--max-vms', '3', '--agent-prefix', prefix, '--data-dir', dir,
+    '--vms', '2', '--max-containers', '2', '--max-vms', '3', '--vm-idle-cooldown-ms', '10000', '--agent-prefix', prefix, '--data-dir', dir,
     '--http-port', String(p.http), '--admin-port', String(p.admin), '--agent-port', String(p.agent), '--front-port', String(p.front),
   ];
 }
@@ -148,6 +148,23 @@ test('scaling to 5 fills both VMs, the process provider adds a third, and traffi
     expect(res.status).toBe(200);
     await res.arrayBuffer();
   }
+});
+
+test('scaled in with binpack, the added VM empties and the provider stops it after the cool-down', async () => {
+  const token = { ACS_ADMIN_TOKEN: readFileSync(join(dataDir, 'admin-token'), 'utf8').trim() };
+  expect((await runCli(BIN.acs, ['--api', api, 'policy', 'set', 'placement.strategy=binpack'], token)).code).toBe(0);
+  expect((await runCli(BIN.acs, ['--api', api, 'scale', '4'], token)).code).toBe(0);
+  const stopped = await eventually(async () => {
+    const events = await getJson<{ events: Array<{ message: string; data: Record<string, unknown> }> }>(`${api}/api/v1/events?kind=vm-scaling`);
+    return events.events.find((e) => e.message === `${prefix}3 stopped`);
+  }, 90_000, `${prefix}3 to be stopped`, 500);
+  expect(stopped.data).toMatchObject({ vm: `${prefix}3`, action: 'stop', ok: true });
+  const view = await getJson<VmScalingView>(`${api}/api/v1/vm-scaling`);
+  expect(view.vms.find((vm) => vm.name === `${prefix}3`)).toMatchObject({ state: 'standby', pid: null });
+  await eventually(() => Promise.resolve([...pids].every((pid) => !isAlive(pid))), 30_000, `the ${prefix}3 VMM process to exit`, 200);
+  const cluster = await getJson<ClusterResponse>(`${api}/api/v1/cluster`);
+  expect(cluster.services.find((s) => s.name === 'web')?.ready).toBe(4);
+  expect(cluster.vms.find((vm) => vm.id === `${prefix}3`)?.status).toBe('down');
 });
 
 test('SIGINT stops every process the lab started and removes every container', async () => {

@@ -122,6 +122,13 @@ export class ServiceController {
     });
   }
 
+  /** Start commands sent to this VM and not yet answered: containers it will have, though none is reported yet. */
+  pendingStartsOn(vmId: string): number {
+    let n = 0;
+    for (const p of this.pending) if (p.kind === 'start' && p.vm === vmId) n++;
+    return n;
+  }
+
   /** Containers wanted that no VM could take at the last try (0 once the service has what it wants). */
   unmetReplicas(): number {
     return this.unplaced;

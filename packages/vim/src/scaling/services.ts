@@ -146,6 +146,13 @@ export class Services {
     return n;
   }
 
+  /** Containers being started on the VM, not yet reported: it is not empty. */
+  pendingStartsOn(vmId: string): number {
+    let n = 0;
+    for (const c of this.controllers.values()) n += c.pendingStartsOn(vmId);
+    return n;
+  }
+
   isDraining(vmId: string): boolean {
     return this.drainingVms.has(vmId);
   }

@@ -19,6 +19,8 @@ const QUIET_LOG_MS = 60_000;
 export interface ServiceDemand {
   unmetReplicas(): number;
   isDraining(vmId: string): boolean;
+  /** Containers being started there, not yet reported: a VM with one is not empty. */
+  pendingStartsOn(vmId: string): number;
 }
 
 /** Where events go (the persisted log). */
@@ -195,7 +197,7 @@ export class VmScalingController {
         status: vm.status,
         draining: this.demand.isDraining(vm.id),
         cpuPct: vm.host?.cpuPct ?? null,
-        containers: vm.containers.filter((c) => c.state !== 'exited').length,
+        containers: vm.containers.filter((c) => c.state !== 'exited').length + this.demand.pendingStartsOn(vm.id),
         maxContainers: vm.capacity.maxContainers,
         emptySince: this.emptySince.get(vm.id) ?? null,
         // A VM whose stop just failed is left alone for the backoff, like a failed start.
@@ -214,7 +216,7 @@ export class VmScalingController {
 
   private trackEmpty(now: number): void {
     for (const vm of this.cluster.all()) {
-      const empty = vm.status === 'ready' && vm.lastReportAt !== null && !vm.containers.some((c) => c.state !== 'exited');
+      const empty = vm.status === 'ready' && vm.lastReportAt !== null && !vm.containers.some((c) => c.state !== 'exited') && this.demand.pendingStartsOn(vm.id) === 0;
       if (!empty) this.emptySince.delete(vm.id);
       else if (!this.emptySince.has(vm.id)) this.emptySince.set(vm.id, now);
     }
