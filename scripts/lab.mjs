@@ -97,6 +97,13 @@ if (running && isAlive(running.pid)) {
 Stop it first (Ctrl-C in its terminal, or kill ${running.pid}), or start this one with another --data-dir and other ports.`);
   process.exit(1);
 }
+// A lab killed outright (SIGKILL) leaves its lock and maybe its children: name them rather than fail on their ports.
+const leftOver = running ? (running.children ?? []).filter((c) => isAlive(c.pid)) : [];
+if (leftOver.length > 0) {
+  console.error(`lab: the last lab from ${dataDir} (pid ${running.pid}) did not stop cleanly; these of its processes may still run: ${leftOver.map((c) => `${c.name} (pid ${c.pid})`).join(', ')}.
+Check them (ps -p ${leftOver.map((c) => c.pid).join(',')}) and stop them (kill ${leftOver.map((c) => c.pid).join(' ')}), then start again.`);
+  process.exit(1);
+}
 try {
   const res = await fetch(`${adminUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
   if (res.ok) {

@@ -5,7 +5,7 @@
  * process and no container behind.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ClusterResponse, VmScalingView } from '@acs/api-types';
@@ -110,6 +110,16 @@ test('a second lab, on the same data dir or the same ports, says one is running 
   expect(lab.running).toBe(true);
   expect(readFileSync(join(dataDir, 'lab.pid'), 'utf8')).toBe(lock);
   expect((await fetch(`${api}/healthz`)).status).toBe(200);
+});
+
+test('a lab killed outright leaves a lock: the next start names its processes still running instead of failing on their ports', async () => {
+  const dir = group.tempDir('acs-lab-stale-');
+  // A dead lab pid, and a "child" that is alive (this test process stands in for a left-over acs-vim).
+  writeFileSync(join(dir, 'lab.pid'), JSON.stringify({ pid: 2 ** 22 + 1, adminUrl: api, trafficUrl: '', children: [{ name: 'acs-vim', pid: process.pid }] }));
+  const otherPorts = { http: ports.http + 200, admin: ports.admin + 200, agent: ports.agent + 200, front: ports.front + 200 };
+  const run = await runCli(LAB, labArgs(dir, otherPorts), {}, 30_000);
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain(`did not stop cleanly; these of its processes may still run: acs-vim (pid ${process.pid})`);
 });
 
 test('--help lists the options; a bad option exits 2', async () => {
