@@ -117,6 +117,8 @@ export const EVENT_KINDS = [
   'vm-up',
   'vm-down',
   'error',
+  /** VM-level scaling: a standby VM asked to start or stop, and when it arrived or went (failures are 'error'). */
+  'vm-scaling',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -305,4 +307,18 @@ export interface DashboardSnapshot {
 /** The `history` message a stream starts with: the samples of the last minutes, oldest first. */
 export interface DashboardHistory {
   samples: DashboardSample[];
+}
+
+// ---- VM-level scaling ----
+
+/** `GET /api/v1/vm-scaling`: the VM provider, its standby VMs, and the VM loop's last decision. */
+export interface VmScalingView {
+  /** off: the VIM never starts or stops a VM. */
+  provider: 'off' | 'process' | 'command';
+  settings: { minVms: number; maxVms: number | null; cpuThresholdPct: number; idleCooldownMs: number; startTimeoutMs: number } | null;
+  /** The one VM action in flight, if any. */
+  inProgress: { action: 'start' | 'stop'; vm: string; startedAt: string; ageMs: number } | null;
+  lastDecision: { at: string; action: 'none' | 'start' | 'stop'; vm: string | null; reason: string } | null;
+  /** The provider's VMs: standby (not running), starting, running (its agent is connected), stopping. */
+  vms: Array<{ name: string; state: 'standby' | 'starting' | 'running' | 'stopping'; pid: number | null; emptyForMs: number | null; backoffUntil: string | null }>;
 }

@@ -2,3 +2,4 @@ export * from './recommender';
 export * from './placement';
 export * from './forecast';
 export * from './predictive';
+export * from './vm-scaling';

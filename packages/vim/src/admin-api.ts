@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiErrorBody, BalancerSettings, ClusterResponse, ClusterVmSummary, DrainResponse, EventListResponse, ForecastView, ServicePolicyView, ServiceView, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmView } from '@acs/api-types';
+import type { ApiErrorBody, BalancerSettings, ClusterResponse, ClusterVmSummary, DrainResponse, EventListResponse, ForecastView, ServicePolicyView, ServiceView, ContainerListResponse, ContainerStartResponse, ContainerStopResponse, VmListResponse, VmScalingView, VmView } from '@acs/api-types';
 import { ADMIN_HTTP_LIMITS, createLimitedHttpServer, type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
 import type { AgentServer } from './agent-server';
 import type { ClusterState, VmRecord } from './cluster-state';
@@ -13,6 +13,7 @@ import { InvalidEventQueryError, parseEventQuery, type EventStore } from './even
 import type { Services } from './scaling/services';
 import type { DashboardSnapshot } from '@acs/api-types';
 import { DashboardFeed, DashboardStreams, StaticFiles } from './dashboard';
+import type { VmScalingController } from './vm-scaling';
 
 export interface AdminApiDeps {
   cluster: ClusterState;
@@ -23,6 +24,8 @@ export interface AdminApiDeps {
   now: () => number;
   adminToken: string | undefined;
   log: Logger;
+  /** The VM-level scaling loop, when a VM provider is configured. */
+  vmScaling?: () => VmScalingController | undefined;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string>, url: URL) => void | Promise<void>;
@@ -94,6 +97,9 @@ export class AdminApi {
     });
     this.serviceRoutes(deps);
     this.dashboardRoutes();
+    this.route('GET', '/api/v1/vm-scaling', (_req, res) =>
+      sendJson(res, 200, (deps.vmScaling?.()?.view() ?? { provider: 'off', settings: null, inProgress: null, lastDecision: null, vms: [] }) satisfies VmScalingView),
+    );
     this.server = createLimitedHttpServer(ADMIN_HTTP_LIMITS, (req, res) => this.handle(req, res));
   }
 

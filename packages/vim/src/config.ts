@@ -17,6 +17,9 @@ import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   HEARTBEAT_TIMEOUT_REPORTS,
 } from './defaults';
+import { VM_PROVIDER_KINDS, readProviderConfigFile, type VmProviderKind } from './vm-scaling/provider-config';
+import { DEFAULT_VM_START_TIMEOUT_MS } from './vm-scaling/defaults';
+import { DEFAULT_MIN_VMS, DEFAULT_VM_CPU_THRESHOLD_PCT, DEFAULT_VM_IDLE_COOLDOWN_MS } from '@acs/scaling';
 
 const optionalText = text as (raw: string) => string | undefined;
 const optionalInteger = (min: number, max: number): ((raw: string) => number | undefined) => integer(min, max);
@@ -199,6 +202,63 @@ export const VIM_SETTINGS = {
     defaultValue: undefined,
     parse: optionalText,
   } satisfies Setting<string | undefined>,
+  vmProvider: {
+    flag: 'vm-provider',
+    placeholder: 'off|process|command',
+    env: 'ACS_VM_PROVIDER',
+    description: 'VM-level scaling: how standby VMs are started and stopped when every VM is full or busy (process: extra local acs-vmm processes; command: configured commands such as vagrant up/halt); needs --vm-provider-config',
+    defaultValue: 'off',
+    parse: oneOf(VM_PROVIDER_KINDS),
+  } satisfies Setting<VmProviderKind>,
+  vmProviderConfig: {
+    flag: 'vm-provider-config',
+    placeholder: 'file',
+    env: 'ACS_VM_PROVIDER_CONFIG',
+    description: 'JSON file for the VM provider: standby "vms", and "start"/"stop" argument arrays with {vm} (command) or "vmm", "maxContainers" (process); see packages/vim/README.md',
+    defaultValue: undefined,
+    parse: readProviderConfigFile as (raw: string) => Record<string, unknown> | undefined,
+  } satisfies Setting<Record<string, unknown> | undefined>,
+  minVms: {
+    flag: 'min-vms',
+    placeholder: 'n',
+    env: 'ACS_MIN_VMS',
+    description: 'VM-level scaling never stops a VM when that would leave fewer ready VMs than this',
+    defaultValue: DEFAULT_MIN_VMS,
+    parse: integer(0, 10_000),
+  } satisfies Setting<number>,
+  maxVms: {
+    flag: 'max-vms',
+    placeholder: 'n',
+    env: 'ACS_MAX_VMS',
+    description: 'VM-level scaling starts no VM when this many are ready',
+    defaultValue: undefined,
+    defaultText: 'no bound but the standby list',
+    parse: optionalInteger(1, 10_000),
+  } satisfies Setting<number | undefined>,
+  vmCpuThreshold: {
+    flag: 'vm-cpu-threshold',
+    placeholder: 'pct',
+    env: 'ACS_VM_CPU_THRESHOLD',
+    description: 'a VM at or above this host CPU % counts as busy (a VM is added when every VM is full or busy and containers are unplaced)',
+    defaultValue: DEFAULT_VM_CPU_THRESHOLD_PCT,
+    parse: integer(1, 100),
+  } satisfies Setting<number>,
+  vmIdleCooldownMs: {
+    flag: 'vm-idle-cooldown-ms',
+    placeholder: 'ms',
+    env: 'ACS_VM_IDLE_COOLDOWN_MS',
+    description: 'a VM the provider manages is stopped after standing empty this long',
+    defaultValue: DEFAULT_VM_IDLE_COOLDOWN_MS,
+    parse: integer(0, 86_400_000),
+  } satisfies Setting<number>,
+  vmStartTimeoutMs: {
+    flag: 'vm-start-timeout-ms',
+    placeholder: 'ms',
+    env: 'ACS_VM_START_TIMEOUT_MS',
+    description: "a started VM whose agent has not connected after this long counts as failed (and backs off)",
+    defaultValue: DEFAULT_VM_START_TIMEOUT_MS,
+    parse: integer(1000, 3_600_000),
+  } satisfies Setting<number>,
   logLevel: LOG_LEVEL_SETTING,
 };
 

@@ -2,6 +2,7 @@ import { createLogger, formatHostPort, EXIT_CODES, loadServerTls, onShutdownSign
 import { heartbeatTimeoutFor, VIM_SETTINGS } from './config';
 import { loadOrCreateSecret } from './secret';
 import { startVim } from './vim';
+import { PROCESS_PROVIDER_SHUTDOWN_DEADLINE_MS, resolveVmScalingConfig } from './vm-scaling';
 
 /** Entry point of `acs-vim`. */
 export async function main(argv: string[] = process.argv): Promise<void> {
@@ -11,6 +12,11 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     VIM_SETTINGS,
     argv,
   );
+  const vmScaling = resolveVmScalingConfig(settings);
+  if (!vmScaling.ok) {
+    process.stderr.write(`acs-vim: invalid configuration:\n  - ${vmScaling.problems.join('\n  - ')}\n(run acs-vim --help for every setting)\n`);
+    process.exit(EXIT_CODES.config);
+  }
   const log = createLogger('vim', settings.logLevel);
   let secretSource;
   try {
@@ -68,7 +74,8 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     },
     'acs-vim listening',
   );
-  onShutdownSignal(log, () => vim.close());
+  // VMMs a process provider started drain and remove their containers before the VIM exits (up to 45 s).
+  onShutdownSignal(log, () => vim.close(), settings.vmProvider === 'process' ? PROCESS_PROVIDER_SHUTDOWN_DEADLINE_MS : undefined);
 }
 
 function isLoopback(host: string): boolean {

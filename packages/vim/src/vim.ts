@@ -13,8 +13,9 @@ import { ContainerCommands, DEFAULT_DRAIN_TIMEOUT_MS } from './container-command
 import { DEFAULT_EVENT_RETENTION_DAYS, DEFAULT_STARTUP_GRACE_MS } from './defaults';
 import { EVENT_LOG_FILE, EventStore } from './events';
 import { Services } from './scaling/services';
+import { createVmScaling, resolveVmScalingConfig, type VmScalingController, type VmScalingSettingValues } from './vm-scaling';
 
-export interface VimOptions extends Omit<AgentServerOptions, 'listen'> {
+export interface VimOptions extends Omit<AgentServerOptions, 'listen'>, VmScalingSettingValues {
   agentListen: HostPort;
   adminListen: HostPort;
   httpListen: HostPort;
@@ -44,12 +45,16 @@ export interface RunningVim {
   agentAddress: AddressInfo;
   adminAddress: AddressInfo;
   httpAddress: AddressInfo;
+  /** The VM-level scaling loop; undefined when --vm-provider is off. */
+  vmScaling: VmScalingController | undefined;
   close(): Promise<void>;
 }
 
 /** Starts the VIM's parts and wires them together. Used by `acs-vim` and by in-process tests. */
 export async function startVim(options: VimOptions, log: Logger): Promise<RunningVim> {
   const now = options.now ?? Date.now;
+  const vmScalingConfig = resolveVmScalingConfig(options);
+  if (!vmScalingConfig.ok) throw new Error(`invalid VM scaling settings:\n  - ${vmScalingConfig.problems.join('\n  - ')}`);
   const cluster = new ClusterState();
   cluster.on('vmDown', (vm, reason) => log.warn({ agentId: vm.id, peer: vm.address, reason }, 'vm down'));
   const agents = new AgentServer({ ...options, listen: options.agentListen, now }, cluster, log.child({ part: 'agents' }));
@@ -76,7 +81,9 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
     events,
     log.child({ part: 'autoscaler' }),
   );
-  const admin = new AdminApi(options.adminListen, { cluster, services, events, agents, traffic, now, adminToken: options.adminToken, log: log.child({ part: 'admin' }) });
+  // Set once the agent port is known (a process provider's VMMs connect to it); the API reads it lazily.
+  let vmScaling: VmScalingController | undefined;
+  const admin = new AdminApi(options.adminListen, { cluster, services, events, agents, traffic, now, adminToken: options.adminToken, log: log.child({ part: 'admin' }), vmScaling: () => vmScaling });
   const agentAddress = await agents.listen();
   let adminAddress: AddressInfo;
   let httpAddress: AddressInfo;
@@ -89,6 +96,19 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
   }
   events.startPruning({ retentionMs: (options.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS) * 86_400_000 });
   services.start();
+  if (vmScalingConfig.config !== undefined && (options.reconcile ?? true)) {
+    vmScaling = createVmScaling(vmScalingConfig.config, {
+      cluster,
+      demand: services,
+      events,
+      agentAddress,
+      secret: options.secret,
+      startupDelayMs: options.startupGraceMs ?? DEFAULT_STARTUP_GRACE_MS,
+      now,
+      log: log.child({ part: 'vm-scaling' }),
+    });
+    vmScaling.start();
+  }
   return {
     cluster,
     services,
@@ -98,8 +118,11 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
     agentAddress,
     adminAddress,
     httpAddress,
+    vmScaling,
     async close() {
       services.stop();
+      // The VMMs a process provider started drain and remove their containers before the VIM goes.
+      await vmScaling?.stop();
       await Promise.all([traffic.close(), admin.close(), agents.close()]);
       events.close();
     },

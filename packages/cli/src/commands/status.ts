@@ -1,10 +1,27 @@
-import type { ClusterResponse, ServiceView } from '@acs/api-types';
+import type { ClusterResponse, ServiceView, VmScalingView } from '@acs/api-types';
 import type { AdminClient } from '../api-client';
 import { age, pct, since, table } from '../format';
 
 export async function statusCommand(client: AdminClient, options: { json?: boolean }, out: (text: string) => void): Promise<void> {
-  const cluster = await client.get<ClusterResponse>('/api/v1/cluster');
-  out(options.json ? JSON.stringify(cluster, null, 2) : render(cluster, Date.now()));
+  // Asked together, so the status is one moment. Older VIMs have no VM scaling: the status is complete without it.
+  const [cluster, vmScaling] = await Promise.all([
+    client.get<ClusterResponse>('/api/v1/cluster'),
+    options.json ? undefined : client.get<VmScalingView>('/api/v1/vm-scaling').catch(() => undefined),
+  ]);
+  if (options.json) {
+    out(JSON.stringify(cluster, null, 2));
+    return;
+  }
+  out([render(cluster, Date.now()), ...(vmScaling ? [vmScalingLine(vmScaling)] : [])].filter((b) => b !== '').join('\n\n'));
+}
+
+/** One line: the provider, its VMs' states, what is under way, and the last reason. Empty when off. */
+function vmScalingLine(view: VmScalingView): string {
+  if (view.provider === 'off') return '';
+  const vms = view.vms.map((vm) => `${vm.name} ${vm.state}`).join(', ');
+  const underWay = view.inProgress ? `; ${view.inProgress.action === 'start' ? 'starting' : 'stopping'} ${view.inProgress.vm} for ${age(view.inProgress.ageMs)}` : '';
+  const last = view.lastDecision ? `; ${view.lastDecision.reason}` : '';
+  return `VM scaling (${view.provider} provider): ${vms}${underWay}${last}`;
 }
 
 /** Services first (what the autoscaler wants and why), then the VMs they run on. */

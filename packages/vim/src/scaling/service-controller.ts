@@ -89,6 +89,8 @@ export class ServiceController {
   private readonly startBackoff = new Map<string, { until: number; delayMs: number }>();
   private lastDecision: { explanation: ScalingExplanation; reason: string; loggedAt: number; wouldBe: number | undefined } | undefined;
   private lastCapacityShortfall: string | undefined;
+  /** Containers the last scale-out could not place anywhere: what VM-level scaling adds VMs for. */
+  private unplaced = 0;
   private timer: NodeJS.Timeout | undefined;
   private kicked = false;
   private readonly startedAt: number;
@@ -122,6 +124,18 @@ export class ServiceController {
       onTimeout: ({ action, ageMs }) =>
         this.record('error', `${action.kind} of ${action.scope} still unfinished after ${Math.round(ageMs / 1000)} s; no longer blocking the next one`, { action: action.kind, scope: action.scope, ageMs }),
     });
+  }
+
+  /** Start commands sent to this VM and not yet answered: containers it will have, though none is reported yet. */
+  pendingStartsOn(vmId: string): number {
+    let n = 0;
+    for (const p of this.pending) if (p.kind === 'start' && p.vm === vmId) n++;
+    return n;
+  }
+
+  /** Containers wanted that no VM could take at the last try (0 once the service has what it wants). */
+  unmetReplicas(): number {
+    return this.unplaced;
   }
 
   /** Batches in progress (scale-out, scale-in, moves off draining VMs), for the cluster view. */
@@ -364,6 +378,7 @@ export class ServiceController {
       if (action) this.stopBatch(action, moving.map((need) => ({ vm: need.vmId, containerId: need.containerId, why: `moving off draining VM ${need.vmId}` })));
     }
 
+    if (have >= desired) this.unplaced = 0;
     // One batch in each direction at a time: a scale action in progress blocks the next of its kind.
     if (have < desired) {
       const action = this.beginAction('scale-out', now, SCALE_OUT_ACTION_TIMEOUT_MS);
@@ -404,6 +419,7 @@ export class ServiceController {
       return this.startContainer(vm, now);
     });
     this.batch(action, starts);
+    this.unplaced = result.unplaced;
     if (result.unplaced > 0) {
       const last = result.placements[result.placements.length - 1];
       const reasons = (last?.candidates ?? []).filter((c) => !c.eligible).map((c) => `${c.vmId}: ${'reason' in c ? c.reason : ''}`);

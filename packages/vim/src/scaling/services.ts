@@ -139,6 +139,20 @@ export class Services {
     return [...this.controllers.values()].map((c) => c.view());
   }
 
+  /** Containers every service wants that no VM could take: what VM-level scaling adds VMs for. */
+  unmetReplicas(): number {
+    let n = 0;
+    for (const c of this.controllers.values()) n += c.unmetReplicas();
+    return n;
+  }
+
+  /** Containers being started on the VM, not yet reported: it is not empty. */
+  pendingStartsOn(vmId: string): number {
+    let n = 0;
+    for (const c of this.controllers.values()) n += c.pendingStartsOn(vmId);
+    return n;
+  }
+
   isDraining(vmId: string): boolean {
     return this.drainingVms.has(vmId);
   }
