@@ -117,6 +117,8 @@ export const EVENT_KINDS = [
   'vm-up',
   'vm-down',
   'error',
+  /** An alert the VIM raised (VM lost, scaling action failed, capacity exhausted, SLO breach), also sent to the webhooks. */
+  'alert',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

@@ -11,6 +11,7 @@ import type { Tier1Front } from './traffic/tier1-front';
 import { balancerChangeFromBody } from './balancer-settings';
 import { InvalidEventQueryError, parseEventQuery, type EventStore } from './events';
 import type { Services } from './scaling/services';
+import type { VimMetrics } from './metrics';
 
 export interface AdminApiDeps {
   cluster: ClusterState;
@@ -18,6 +19,8 @@ export interface AdminApiDeps {
   events: EventStore;
   agents: AgentServer;
   traffic: Tier1Front;
+  /** Served as Prometheus text on GET /metrics. */
+  metrics: VimMetrics;
   now: () => number;
   adminToken: string | undefined;
   log: Logger;
@@ -87,6 +90,10 @@ export class AdminApi {
       sendJson(res, 200, (await this.containers.stop(params['id']!, drainTimeoutMs)) satisfies ContainerStopResponse);
     });
     this.serviceRoutes(deps);
+    this.route('GET', '/metrics', async (_req, res) => {
+      const { contentType, body } = await deps.metrics.render();
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body);
+    });
     this.server = createServer((req, res) => this.handle(req, res));
     // Slow or idle clients must not hold sockets forever.
     this.server.headersTimeout = 10_000;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPolicy, OutlierDetector, slowStartWeight, type Backend, type BalancingPolicy, type OutlierSettings, type PolicyName } from '@acs/balancing';
-import { formatHostPort, Histogram, type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
+import { formatHostPort, Histogram, type HistogramCounts, type HostPort, type Logger, closeHttpServer, listenOn } from '@acs/daemon';
 import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
 import type { ClusterState } from '../cluster-state';
 
@@ -136,6 +136,11 @@ export class Tier1Front {
     for (let s = second - RATE_WINDOW_S; s < second; s++) sum += c.perSecond[((s % c.perSecond.length) + c.perSecond.length) % c.perSecond.length]!;
     const { p50, p99, count } = c.latency.snapshot();
     return { inflight: c.inflight, requests: c.requests, errors: c.errors, requestsPerSecond: sum / RATE_WINDOW_S, latencyMs: { p50, p99, count } };
+  }
+
+  /** The latency histogram of one VM's successful requests (ms), for the metrics exporter and the SLO monitor. */
+  latencyCounts(vmId: string): HistogramCounts {
+    return this.countersOf(vmId).latency.rawCounts();
   }
 
   /** Zeroes the slots of seconds that passed with no request, up to `second`. */

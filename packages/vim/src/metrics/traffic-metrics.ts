@@ -1,0 +1,125 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { ContainerReport } from '@acs/protocol';
+import type { ClusterState } from '../cluster-state';
+import type { Tier1Front } from '../traffic/tier1-front';
+import { CollectedMetric, histogramSeries, type SeriesValue } from './collected-metric';
+
+const MS = 0.001;
+
+/**
+ * Both tiers' request metrics, read at scrape time. Tier 1 from Tier1Front's per-VM counters (every VM
+ * the VIM has seen, down ones included, so counters never vanish mid-life); tier 2 from the containers
+ * the VMMs last reported, on VMs that are up.
+ */
+export function registerTrafficMetrics(registry: Registry, cluster: ClusterState, traffic: Tier1Front): void {
+  const registers = [registry];
+  const arrivals = new Counter({
+    name: 'acs_tier1_arrivals_total',
+    help: 'Requests that reached the tier-1 front, including those answered 503 for want of a ready VM.',
+    registers,
+    collect: () => {
+      arrivals.reset();
+      arrivals.inc(traffic.arrivalsTotal);
+    },
+  });
+  const vmRequests = new Counter({
+    name: 'acs_tier1_requests_total',
+    help: 'Requests tier 1 forwarded to each VM (retries on another VM count again).',
+    labelNames: ['vm'],
+    registers,
+    collect: () => {
+      vmRequests.reset();
+      for (const vm of cluster.all()) vmRequests.inc({ vm: vm.id }, traffic.traffic(vm.id).requests);
+    },
+  });
+  const vmErrors = new Counter({
+    name: 'acs_tier1_request_errors_total',
+    help: 'Requests tier 1 forwarded to each VM that failed: connect error, timeout or 5xx.',
+    labelNames: ['vm'],
+    registers,
+    collect: () => {
+      vmErrors.reset();
+      for (const vm of cluster.all()) vmErrors.inc({ vm: vm.id }, traffic.traffic(vm.id).errors);
+    },
+  });
+  const vmInflight = new Gauge({
+    name: 'acs_tier1_requests_in_flight',
+    help: 'Requests tier 1 has forwarded to each VM and not yet seen answered.',
+    labelNames: ['vm'],
+    registers,
+    collect: () => {
+      vmInflight.reset();
+      for (const vm of cluster.all()) vmInflight.set({ vm: vm.id }, traffic.traffic(vm.id).inflight);
+    },
+  });
+  registry.registerMetric(
+    new CollectedMetric({
+      name: 'acs_tier1_request_duration_seconds',
+      help: 'Time to a complete response through each VM, successful requests only.',
+      type: 'histogram',
+      read: () => [...cluster.all()].flatMap((vm) => histogramSeries('acs_tier1_request_duration_seconds', { vm: vm.id }, traffic.latencyCounts(vm.id), MS)),
+    }).asMetric(),
+  );
+  registerTier2Metrics(registry, cluster);
+}
+
+/** The containers of VMs that are up, with the labels every tier-2 series carries. */
+function* liveContainers(cluster: ClusterState): Generator<{ labels: { vm: string; container: string; service: string }; report: ContainerReport }> {
+  for (const vm of cluster.all()) {
+    if (vm.status !== 'ready') continue;
+    for (const c of vm.containers) if (c.state !== 'exited') yield { labels: { vm: vm.id, container: c.name, service: c.service }, report: c };
+  }
+}
+
+function registerTier2Metrics(registry: Registry, cluster: ClusterState): void {
+  const registers = [registry];
+  const labelNames = ['vm', 'container', 'service'] as const;
+  const requests = new Counter({
+    name: 'acs_tier2_requests_total',
+    help: 'Requests each container has served, as its VMM last reported.',
+    labelNames,
+    registers,
+    collect: () => {
+      requests.reset();
+      for (const { labels, report } of liveContainers(cluster)) requests.inc(labels, report.requestsTotal);
+    },
+  });
+  const errors = new Counter({
+    name: 'acs_tier2_request_errors_total',
+    help: "Tier-2 attempts to each container that failed (connect error, timeout, 5xx), as its VMM last reported.",
+    labelNames,
+    registers,
+    collect: () => {
+      errors.reset();
+      for (const { labels, report } of liveContainers(cluster)) if (report.errorsTotal !== undefined) errors.inc(labels, report.errorsTotal);
+    },
+  });
+  const inflight = new Gauge({
+    name: 'acs_tier2_requests_in_flight',
+    help: 'Requests in flight at each container, as its VMM last reported.',
+    labelNames,
+    registers,
+    collect: () => {
+      inflight.reset();
+      for (const { labels, report } of liveContainers(cluster)) inflight.set(labels, report.inflight);
+    },
+  });
+  registry.registerMetric(
+    new CollectedMetric({
+      name: 'acs_tier2_request_duration_seconds',
+      help: "Tier-2 time to a complete response from each container over the VMM's last report interval (successful requests; bucket upper bounds).",
+      type: 'summary',
+      read: () => {
+        const lines: SeriesValue[] = [];
+        for (const { labels, report } of liveContainers(cluster)) {
+          const latency = report.latencyMs;
+          // No request in the interval: no quantile to state, rather than a made-up zero.
+          if (latency === undefined || latency.count === 0) continue;
+          lines.push({ metricName: 'acs_tier2_request_duration_seconds', labels: { ...labels, quantile: '0.5' }, value: latency.p50 * MS });
+          lines.push({ metricName: 'acs_tier2_request_duration_seconds', labels: { ...labels, quantile: '0.99' }, value: latency.p99 * MS });
+        }
+        return lines;
+      },
+    }).asMetric(),
+  );
+}
