@@ -1,5 +1,6 @@
 import type { Logger } from '@acs/daemon';
 import type { AlertPayload } from './alert';
+import { postJson } from './post-json';
 import { delayBeforeAttempt, isRetryableStatus, type DeliveryPolicy } from './delivery-plan';
 
 export interface WebhookSenderOptions extends DeliveryPolicy {
@@ -66,20 +67,13 @@ export class WebhookSender {
       if (delayMs === undefined) break;
       if (delayMs > 0 && !(await this.wait(delayMs))) return;
       try {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'acs-vim' },
-          body: JSON.stringify(payload),
-          signal: AbortSignal.any([this.closing.signal, AbortSignal.timeout(this.options.attemptTimeoutMs)]),
-        });
-        // The body is not wanted, but must be consumed or cancelled to free the connection.
-        await res.body?.cancel();
-        if (res.ok) {
+        const status = await postJson(url, JSON.stringify(payload), this.options.attemptTimeoutMs, this.closing.signal);
+        if (status >= 200 && status < 300) {
           this.options.log.debug({ url: redact(url), kind: payload.kind, attempt }, 'alert delivered');
           return;
         }
-        lastProblem = `HTTP ${res.status}`;
-        if (!isRetryableStatus(res.status)) break;
+        lastProblem = `HTTP ${status}`;
+        if (!isRetryableStatus(status)) break;
       } catch (error) {
         if (this.closing.signal.aborted) return;
         lastProblem = describe(error);
@@ -105,9 +99,7 @@ export class WebhookSender {
 }
 
 function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as Error & { cause?: unknown }).cause;
-  return cause instanceof Error ? `${error.message}: ${cause.message}` : `${error.name}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Webhook URLs often carry a token in their path or query; logs get the origin only. */
