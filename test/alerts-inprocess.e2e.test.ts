@@ -115,15 +115,15 @@ test('a VM lost twice within the rate-limit window alerts once; another VM alert
 
   for (let i = 1; i <= 2; i++) {
     const agent = await fakeAgent(vim, 'lost-x');
-    await eventually(async () => vim.cluster.get('lost-x')?.status === 'ready' && vim.cluster.get('lost-x')?.lastReportAt !== null, 10_000, 'lost-x up');
+    await eventually(() => Promise.resolve(vim.cluster.get('lost-x')?.status === 'ready' && vim.cluster.get('lost-x')?.lastReportAt !== null), 10_000, 'lost-x up');
     agent.close();
-    await eventually(async () => vmDowns() === i, 10_000, `lost-x down (${i})`);
+    await eventually(() => Promise.resolve(vmDowns() === i), 10_000, `lost-x down (${i})`);
   }
   const y = await fakeAgent(vim, 'lost-y');
-  await eventually(async () => vim.cluster.get('lost-y')?.status === 'ready', 10_000, 'lost-y up');
+  await eventually(() => Promise.resolve(vim.cluster.get('lost-y')?.status === 'ready'), 10_000, 'lost-y up');
   y.close();
   // One delivery at a time per webhook, in order: once lost-y's alert is in, every earlier one is too.
-  await eventually(async () => receiver.received.some((a) => a['vm'] === 'lost-y'), 10_000, "lost-y's alert");
+  await eventually(() => Promise.resolve(receiver.received.some((a) => a['vm'] === 'lost-y')), 10_000, "lost-y's alert");
   const lost = receiver.received.filter((a) => a['kind'] === 'vm-lost');
   expect(lost.map((a) => a['vm'])).toEqual(['lost-x', 'lost-y']);
   expect(lost[0]).toMatchObject({ kind: 'vm-lost', severity: 'critical', service: null, vm: 'lost-x', details: { reason: 'peer-closed' } });
@@ -142,14 +142,14 @@ test('with a dead and a hanging receiver the admin API, tier 1 and the control l
   cleanups.push(() => good.close(), () => hanging.close());
   const vim = await newVim({ reconcile: true, alertWebhooks: [await deadReceiverUrl(), hanging.url, good.url], alertMinIntervalMs: 600_000, scalingPolicy: { controlPeriodMs: 250 } });
   // No VM at all: the service's one replica has nowhere to go.
-  await eventually(async () => good.received.some((a) => a['kind'] === 'capacity-exhausted'), 15_000, 'capacity-exhausted');
+  await eventually(() => Promise.resolve(good.received.some((a) => a['kind'] === 'capacity-exhausted')), 15_000, 'capacity-exhausted');
   expect(good.received.find((a) => a['kind'] === 'capacity-exhausted')).toMatchObject({ severity: 'critical', service: 'web', details: { unplaced: 1 } });
   // A VM whose agent refuses every start: the action fails, the loop backs off and tries again, period after period.
   const agent = await fakeAgent(vim, 'refuser');
-  await eventually(async () => good.received.some((a) => a['kind'] === 'scaling-action-failed'), 15_000, 'scaling-action-failed');
+  await eventually(() => Promise.resolve(good.received.some((a) => a['kind'] === 'scaling-action-failed')), 15_000, 'scaling-action-failed');
   expect(good.received.find((a) => a['kind'] === 'scaling-action-failed')).toMatchObject({ severity: 'warning', service: 'web', vm: 'refuser', details: { command: 'start', code: 'start-failed' } });
-  await eventually(async () => hanging.open() >= 1, 10_000, 'the hanging receiver holding a delivery');
-  await eventually(async () => agent.starts() >= 3, 30_000, 'the control loop retrying the start while a receiver hangs');
+  await eventually(() => Promise.resolve(hanging.open() >= 1), 10_000, 'the hanging receiver holding a delivery');
+  await eventually(() => Promise.resolve(agent.starts() >= 3), 30_000, 'the control loop retrying the start while a receiver hangs');
   // Still answering at once: the admin API, its metrics, and tier 1 (503: no container is ready).
   expect((await fetch(`http://127.0.0.1:${vim.adminAddress.port}/healthz`, { signal: AbortSignal.timeout(5000) })).status).toBe(200);
   await eventually(async () => metricSum(await scrape(vim), 'acs_container_commands_total', { command: 'start', outcome: 'failed' }) >= 3, 10_000, 'three failed starts counted');
