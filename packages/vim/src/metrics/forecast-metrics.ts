@@ -1,5 +1,6 @@
 import type { ForecastView } from '@acs/api-types';
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { collectedGauge } from './collected-series';
 import type { ServicesReader } from './services-reader';
 
 /** The figures of a forecast that are worth a time series: the farthest step's mean and interval, the horizon, the count asked for. */
@@ -20,53 +21,34 @@ export function forecastFigures(view: Pick<ForecastView, 'forecast' | 'horizonSt
 
 /** Each service's arrival-rate forecast at the predictive policy's horizon (ServiceForecast), read at scrape time. */
 export function registerForecastMetrics(registry: Registry, services: ServicesReader, now: () => number): void {
-  const registers = [registry];
-  /** One read per scrape serves every gauge below; the view is built once, with a single history point. */
+  /** Each view is built with a single history point: the series need only the forecast. */
   const read = (): Array<{ service: string; figures: ForecastFigures }> =>
     services.list().flatMap(({ name }) => {
       const controller = services.get(name);
       const figures = forecastFigures(controller.forecast.view(name, now(), controller.service.policy.controlPeriodMs, 1));
       return figures ? [{ service: name, figures }] : [];
     });
-  let cached: { at: number; value: ReturnType<typeof read> } | undefined;
-  /** The gauges are collected one after another in the same scrape; they share one read. */
-  const current = (): ReturnType<typeof read> => {
-    const t = now();
-    if (!cached || t - cached.at > 100) cached = { at: t, value: read() };
-    return cached.value;
-  };
-  const rate = new Gauge({
+  collectedGauge(registry, {
     name: 'acs_forecast_requests_per_second',
     help: "Forecast arrival rate at the traffic front for each service at the predictive horizon (bound: mean, and the prediction interval's lower and upper).",
     labelNames: ['service', 'bound'],
-    registers,
-    collect: () => {
-      rate.reset();
-      for (const { service, figures } of current()) {
-        rate.set({ service, bound: 'mean' }, figures.mean);
-        rate.set({ service, bound: 'lower' }, figures.lower);
-        rate.set({ service, bound: 'upper' }, figures.upper);
-      }
-    },
+    read: () =>
+      read().flatMap(({ service, figures }) => [
+        [{ service, bound: 'mean' }, figures.mean] as const,
+        [{ service, bound: 'lower' }, figures.lower] as const,
+        [{ service, bound: 'upper' }, figures.upper] as const,
+      ]),
   });
-  const horizon = new Gauge({
+  collectedGauge(registry, {
     name: 'acs_forecast_horizon_seconds',
     help: 'How far ahead the predictive policy provisions (start-up time and one control period).',
     labelNames: ['service'],
-    registers,
-    collect: () => {
-      horizon.reset();
-      for (const { service, figures } of current()) horizon.set({ service }, figures.horizonSeconds);
-    },
+    read: () => read().map(({ service, figures }) => [{ service }, figures.horizonSeconds] as const),
   });
-  const replicas = new Gauge({
+  collectedGauge(registry, {
     name: 'acs_forecast_replicas',
     help: 'The count the predictive policy last asked for (it acts on it only in mode on).',
     labelNames: ['service'],
-    registers,
-    collect: () => {
-      replicas.reset();
-      for (const { service, figures } of current()) if (figures.replicas !== null) replicas.set({ service }, figures.replicas);
-    },
+    read: () => read().flatMap(({ service, figures }) => (figures.replicas === null ? [] : [[{ service }, figures.replicas] as const])),
   });
 }

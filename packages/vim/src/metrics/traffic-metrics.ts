@@ -1,8 +1,9 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ContainerReport } from '@acs/protocol';
+import type { Registry } from 'prom-client';
 import type { ClusterState } from '../cluster-state';
 import type { Tier1Front } from '../traffic/tier1-front';
 import { CollectedMetric, histogramSeries, type SeriesValue } from './collected-metric';
+import { collectedCounter, collectedGauge, type Series } from './collected-series';
 
 const MS = 0.001;
 
@@ -12,45 +13,33 @@ const MS = 0.001;
  * the VMMs last reported, on VMs that are up.
  */
 export function registerTrafficMetrics(registry: Registry, cluster: ClusterState, traffic: Tier1Front): void {
-  const registers = [registry];
-  const arrivals = new Counter({
+  const perVm = (value: (vmId: string) => number) =>
+    function* (): Generator<Series<'vm'>> {
+      for (const vm of cluster.all()) yield [{ vm: vm.id }, value(vm.id)];
+    };
+  collectedCounter(registry, {
     name: 'acs_tier1_arrivals_total',
     help: 'Requests that reached the tier-1 front, including those answered 503 for want of a ready VM.',
-    registers,
-    collect: () => {
-      arrivals.reset();
-      arrivals.inc(traffic.arrivalsTotal);
-    },
+    labelNames: [],
+    read: () => [[{}, traffic.arrivalsTotal]],
   });
-  const vmRequests = new Counter({
+  collectedCounter(registry, {
     name: 'acs_tier1_requests_total',
     help: 'Requests tier 1 forwarded to each VM (retries on another VM count again).',
     labelNames: ['vm'],
-    registers,
-    collect: () => {
-      vmRequests.reset();
-      for (const vm of cluster.all()) vmRequests.inc({ vm: vm.id }, traffic.traffic(vm.id).requests);
-    },
+    read: perVm((id) => traffic.traffic(id).requests),
   });
-  const vmErrors = new Counter({
+  collectedCounter(registry, {
     name: 'acs_tier1_request_errors_total',
     help: 'Requests tier 1 forwarded to each VM that failed: connect error, timeout or 5xx.',
     labelNames: ['vm'],
-    registers,
-    collect: () => {
-      vmErrors.reset();
-      for (const vm of cluster.all()) vmErrors.inc({ vm: vm.id }, traffic.traffic(vm.id).errors);
-    },
+    read: perVm((id) => traffic.traffic(id).errors),
   });
-  const vmInflight = new Gauge({
+  collectedGauge(registry, {
     name: 'acs_tier1_requests_in_flight',
     help: 'Requests tier 1 has forwarded to each VM and not yet seen answered.',
     labelNames: ['vm'],
-    registers,
-    collect: () => {
-      vmInflight.reset();
-      for (const vm of cluster.all()) vmInflight.set({ vm: vm.id }, traffic.traffic(vm.id).inflight);
-    },
+    read: perVm((id) => traffic.traffic(id).inflight),
   });
   registry.registerMetric(
     new CollectedMetric({
@@ -63,8 +52,10 @@ export function registerTrafficMetrics(registry: Registry, cluster: ClusterState
   registerTier2Metrics(registry, cluster);
 }
 
+type ContainerLabel = 'vm' | 'container' | 'service';
+
 /** The containers of VMs that are up, with the labels every tier-2 series carries. */
-function* liveContainers(cluster: ClusterState): Generator<{ labels: { vm: string; container: string; service: string }; report: ContainerReport }> {
+function* liveContainers(cluster: ClusterState): Generator<{ labels: Record<ContainerLabel, string>; report: ContainerReport }> {
   for (const vm of cluster.all()) {
     if (vm.status !== 'ready') continue;
     for (const c of vm.containers) if (c.state !== 'exited') yield { labels: { vm: vm.id, container: c.name, service: c.service }, report: c };
@@ -72,42 +63,37 @@ function* liveContainers(cluster: ClusterState): Generator<{ labels: { vm: strin
 }
 
 function registerTier2Metrics(registry: Registry, cluster: ClusterState): void {
-  const registers = [registry];
   const labelNames = ['vm', 'container', 'service'] as const;
-  const requests = new Counter({
+  const perContainer = (value: (report: ContainerReport) => number | undefined) =>
+    function* (): Generator<Series<ContainerLabel>> {
+      for (const { labels, report } of liveContainers(cluster)) {
+        const v = value(report);
+        if (v !== undefined) yield [labels, v];
+      }
+    };
+  collectedCounter(registry, {
     name: 'acs_tier2_requests_total',
     help: 'Requests each container has served, as its VMM last reported.',
     labelNames,
-    registers,
-    collect: () => {
-      requests.reset();
-      for (const { labels, report } of liveContainers(cluster)) requests.inc(labels, report.requestsTotal);
-    },
+    read: perContainer((r) => r.requestsTotal),
   });
-  const errors = new Counter({
+  collectedCounter(registry, {
     name: 'acs_tier2_request_errors_total',
-    help: "Tier-2 attempts to each container that failed (connect error, timeout, 5xx), as its VMM last reported.",
+    help: 'Tier-2 attempts to each container that failed (connect error, timeout, 5xx), as its VMM last reported.',
     labelNames,
-    registers,
-    collect: () => {
-      errors.reset();
-      for (const { labels, report } of liveContainers(cluster)) if (report.errorsTotal !== undefined) errors.inc(labels, report.errorsTotal);
-    },
+    // Older agents do not report it: no series rather than a made-up zero.
+    read: perContainer((r) => r.errorsTotal),
   });
-  const inflight = new Gauge({
+  collectedGauge(registry, {
     name: 'acs_tier2_requests_in_flight',
     help: 'Requests in flight at each container, as its VMM last reported.',
     labelNames,
-    registers,
-    collect: () => {
-      inflight.reset();
-      for (const { labels, report } of liveContainers(cluster)) inflight.set(labels, report.inflight);
-    },
+    read: perContainer((r) => r.inflight),
   });
   registry.registerMetric(
     new CollectedMetric({
       name: 'acs_tier2_request_duration_seconds',
-      help: "Tier-2 time to a complete response from each container over the VMM's last report interval (successful requests; bucket upper bounds).",
+      help: "Tier-2 time to a complete response from each container over the VMM's last report interval (successful requests).",
       type: 'summary',
       read: () => {
         const lines: SeriesValue[] = [];
