@@ -92,6 +92,19 @@ test('requests through tier 1 raise both tiers\' totals and the latency histogra
   expect(promtoolCheckMetrics(after)).toEqual({ ok: true, output: '' });
 });
 
+test('the forecast of the arrival rate, with its interval and horizon, appears once the forecaster has a model', async () => {
+  // A model needs 10 control periods of arrival history (5 s at 500 ms); requests keep the rate non-zero.
+  const text = await eventually(async () => {
+    await sendRequests(10);
+    const t = await scrape();
+    return metricValue(t, 'acs_forecast_requests_per_second{service="web",bound="mean"}') !== undefined ? t : undefined;
+  }, 60_000, 'a forecast');
+  const [mean, lower, upper] = ['mean', 'lower', 'upper'].map((bound) => metricValue(text, `acs_forecast_requests_per_second{service="web",bound="${bound}"}`)!);
+  expect(lower).toBeLessThanOrEqual(mean!);
+  expect(mean).toBeLessThanOrEqual(upper!);
+  expect(metricValue(text, 'acs_forecast_horizon_seconds{service="web"}')).toBeGreaterThan(0);
+});
+
 test('tier-1 p99 over the objective for the breach time: one slo-breach alert per window, and an event', async () => {
   // Each request burns 60 ms of CPU in a half-CPU container: p99 well over 30 ms, for a bounded 8 s.
   const deadline = Date.now() + 8000;
