@@ -1,13 +1,12 @@
 import { DEFAULT_LATENCY_BOUNDS_MS, type HistogramCounts } from '@acs/daemon';
-import type { ClusterState } from '../cluster-state';
 import { estimateQuantile, histogramDelta, sumHistograms } from '../metrics';
 import type { Tier1Front } from '../traffic/tier1-front';
 import type { Alert } from './alert';
 import { sloStep, type SloSettings, type SloState } from './slo-breach';
 
 export interface SloMonitorDeps {
-  cluster: ClusterState;
-  traffic: Tier1Front;
+  cluster: { all(): Iterable<{ id: string }> };
+  traffic: Pick<Tier1Front, 'latencyCounts'>;
   settings: SloSettings;
   /** How often tier-1 latency is sampled; each sample's p99 covers the requests since the previous one. */
   sampleIntervalMs: number;
@@ -43,7 +42,8 @@ export class SloMonitor {
     return sumHistograms(DEFAULT_LATENCY_BOUNDS_MS, [...this.deps.cluster.all()].map((vm) => traffic.latencyCounts(vm.id)));
   }
 
-  private sample(): void {
+  /** One sample: what the timer runs; public so a test can step it without real time. */
+  sample(): void {
     const total = this.total();
     const window = this.previous ? histogramDelta(total, this.previous) : total;
     this.previous = total;
