@@ -1,5 +1,7 @@
 /** The pure parts of the VIM's metrics: histogram conversion and arithmetic, and what events count as. */
 import type { HistogramCounts } from '@acs/daemon';
+import { formatMetric } from '../src/metrics/collected-metric';
+import { ScrapeScope } from '../src/metrics/scrape-scope';
 import { commandOutcomeOf, estimateQuantile, forecastFigures, histogramDelta, scalingActionOf, sumHistograms, toPrometheusBuckets } from '../src/metrics';
 
 const BOUNDS = [1, 10, 100, Infinity];
@@ -105,4 +107,33 @@ test('forecastFigures: the farthest step and the horizon in seconds; nothing bef
   expect(forecastFigures(view)).toEqual({ mean: 11, lower: 7, upper: 15, horizonSeconds: 30, replicas: 3 });
   expect(forecastFigures({ ...view, recommendation: null })?.replicas).toBeNull();
   expect(forecastFigures({ ...view, forecast: [] })).toBeUndefined();
+});
+
+describe('formatMetric', () => {
+  test('HELP, TYPE, then one line per series, labels in order, no braces without labels', () => {
+    const text = formatMetric({ name: 'acs_x_total', help: 'Things.', type: 'counter' }, [
+      { metricName: 'acs_x_total', labels: {}, value: 3 },
+      { metricName: 'acs_x_total', labels: { vm: 'a', service: 'web' }, value: 0.25 },
+    ]);
+    expect(text).toBe('# HELP acs_x_total Things.\n# TYPE acs_x_total counter\nacs_x_total 3\nacs_x_total{vm="a",service="web"} 0.25\n');
+  });
+
+  test('label values and help are escaped; infinities and NaN are spelled as Prometheus reads them', () => {
+    const text = formatMetric({ name: 'm', help: 'a \\ b\nc', type: 'gauge' }, [
+      { metricName: 'm', labels: { vm: 'say "hi"\\\n' }, value: Infinity },
+      { metricName: 'm', labels: { vm: 'x' }, value: -Infinity },
+      { metricName: 'm', labels: { vm: 'y' }, value: NaN },
+    ]);
+    expect(text.split('\n')).toEqual(['# HELP m a \\\\ b\\nc', '# TYPE m gauge', 'm{vm="say \\"hi\\"\\\\\\n"} +Inf', 'm{vm="x"} -Inf', 'm{vm="y"} NaN', '']);
+  });
+});
+
+test('ScrapeScope: a read is shared within a scrape and done again in the next', () => {
+  const scope = new ScrapeScope();
+  let reads = 0;
+  const once = scope.once(() => ++reads);
+  scope.begin();
+  expect([once(), once(), once()]).toEqual([1, 1, 1]);
+  scope.begin();
+  expect(once()).toBe(2);
 });

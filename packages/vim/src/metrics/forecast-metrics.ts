@@ -1,6 +1,7 @@
 import type { ForecastView } from '@acs/api-types';
-import type { Registry } from 'prom-client';
+import type { CollectedMetrics } from './collected-metric';
 import { collectedGauge } from './collected-series';
+import type { ScrapeScope } from './scrape-scope';
 import type { ServicesReader } from './services-reader';
 
 /** The figures of a forecast that are worth a time series: the farthest step's mean and interval, the horizon, the count asked for. */
@@ -20,15 +21,16 @@ export function forecastFigures(view: Pick<ForecastView, 'forecast' | 'horizonSt
 }
 
 /** Each service's arrival-rate forecast at the predictive policy's horizon (ServiceForecast), read at scrape time. */
-export function registerForecastMetrics(registry: Registry, services: ServicesReader, now: () => number): void {
+export function registerForecastMetrics(metrics: CollectedMetrics, services: ServicesReader, now: () => number, scope: ScrapeScope): void {
   /** Each view is built with a single history point: the series need only the forecast. */
-  const read = (): Array<{ service: string; figures: ForecastFigures }> =>
+  const read = scope.once((): Array<{ service: string; figures: ForecastFigures }> =>
     services.list().flatMap(({ name }) => {
       const controller = services.get(name);
       const figures = forecastFigures(controller.forecast.view(name, now(), controller.service.policy.controlPeriodMs, 1));
       return figures ? [{ service: name, figures }] : [];
-    });
-  collectedGauge(registry, {
+    }),
+  );
+  collectedGauge(metrics, {
     name: 'acs_forecast_requests_per_second',
     help: "Forecast arrival rate at the traffic front for each service at the predictive horizon (bound: mean, and the prediction interval's lower and upper).",
     labelNames: ['service', 'bound'],
@@ -39,13 +41,13 @@ export function registerForecastMetrics(registry: Registry, services: ServicesRe
         [{ service, bound: 'upper' }, figures.upper] as const,
       ]),
   });
-  collectedGauge(registry, {
+  collectedGauge(metrics, {
     name: 'acs_forecast_horizon_seconds',
     help: 'How far ahead the predictive policy provisions (start-up time and one control period).',
     labelNames: ['service'],
     read: () => read().map(({ service, figures }) => [{ service }, figures.horizonSeconds] as const),
   });
-  collectedGauge(registry, {
+  collectedGauge(metrics, {
     name: 'acs_forecast_replicas',
     help: 'The count the predictive policy last asked for (it acts on it only in mode on).',
     labelNames: ['service'],

@@ -11,15 +11,27 @@ export interface PrometheusBucket {
  * and the count. `scale` converts the recorded unit to the exposed one (0.001 for ms → seconds).
  */
 export function toPrometheusBuckets(histogram: HistogramCounts, scale: number): { buckets: PrometheusBucket[]; sum: number; count: number } {
+  const labels = bucketLabels(histogram.bounds, scale);
   const buckets: PrometheusBucket[] = [];
   let cumulative = 0;
-  histogram.bounds.forEach((bound, i) => {
+  for (let i = 0; i < histogram.bounds.length; i++) {
     cumulative += histogram.counts[i] ?? 0;
-    buckets.push({ le: bound === Infinity ? '+Inf' : String(roundScaled(bound * scale)), cumulative });
-  });
+    buckets.push({ le: labels[i]!, cumulative });
+  }
   // Prometheus requires a +Inf bucket; a histogram whose last bound is finite gets one holding the count.
   if (histogram.bounds[histogram.bounds.length - 1] !== Infinity) buckets.push({ le: '+Inf', cumulative });
   return { buckets, sum: histogram.sum * scale, count: cumulative };
+}
+
+/** `le` labels per bounds array and scale, formatted once: every VM's histogram shares the same bounds. */
+const labelCache = new WeakMap<readonly number[], Map<number, string[]>>();
+
+function bucketLabels(bounds: readonly number[], scale: number): string[] {
+  let byScale = labelCache.get(bounds);
+  if (!byScale) labelCache.set(bounds, (byScale = new Map<number, string[]>()));
+  let labels = byScale.get(scale);
+  if (!labels) byScale.set(scale, (labels = bounds.map((b) => (b === Infinity ? '+Inf' : String(roundScaled(b * scale))))));
+  return labels;
 }
 
 /** Adds histograms with the same bounds (e.g. every VM's) into one. */

@@ -6,6 +6,8 @@ import type { Tier1Front } from '../traffic/tier1-front';
 import { registerAgentMetrics, registerServiceMetrics } from './cluster-metrics';
 import { commandOutcomeOf, scalingActionOf } from './event-counts';
 import { registerForecastMetrics } from './forecast-metrics';
+import { CollectedMetrics } from './collected-metric';
+import { ScrapeScope } from './scrape-scope';
 import { registerTrafficMetrics } from './traffic-metrics';
 
 const NON_COUNTER_TOTALS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
@@ -25,6 +27,9 @@ export interface VimMetricsSources {
  */
 export class VimMetrics {
   readonly registry = new Registry();
+  private readonly scope = new ScrapeScope();
+  /** Everything read from state at scrape time; the registry holds prom-client's own metrics and the event counters. */
+  private readonly collected = new CollectedMetrics();
   private readonly scalingActions: Counter<'service' | 'direction' | 'reason'>;
   private readonly commands: Counter<'service' | 'command' | 'outcome'>;
   private readonly alerts: Counter<'kind' | 'outcome'>;
@@ -34,10 +39,10 @@ export class VimMetrics {
     // Gauges named like counters fail `promtool check metrics`; each is the sum of the same name without
     // `_total`, which prom-client also exposes, by type.
     for (const name of NON_COUNTER_TOTALS) this.registry.removeSingleMetric(name);
-    registerTrafficMetrics(this.registry, sources.cluster, sources.traffic);
-    registerAgentMetrics(this.registry, sources.cluster, sources.now);
-    registerServiceMetrics(this.registry, sources.services);
-    registerForecastMetrics(this.registry, sources.services, sources.now);
+    registerTrafficMetrics(this.collected, sources.cluster, sources.traffic);
+    registerAgentMetrics(this.collected, sources.cluster, sources.now);
+    registerServiceMetrics(this.collected, sources.services, this.scope);
+    registerForecastMetrics(this.collected, sources.services, sources.now, this.scope);
     const registers = [this.registry];
     this.scalingActions = new Counter({
       name: 'acs_scaling_actions_total',
@@ -73,6 +78,8 @@ export class VimMetrics {
 
   /** The exposition text and its content type. */
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    this.scope.begin();
+    const own = await this.collected.render();
+    return { contentType: this.registry.contentType, body: `${own}${await this.registry.metrics()}` };
   }
 }

@@ -138,6 +138,12 @@ export class Tier1Front {
     return { inflight: c.inflight, requests: c.requests, errors: c.errors, requestsPerSecond: sum / RATE_WINDOW_S, latencyMs: { p50, p99, count } };
   }
 
+  /** One VM's in-flight, request and error counts alone: what a metrics scrape reads, without the rate and quantiles. */
+  requestCounts(vmId: string): { inflight: number; requests: number; errors: number } {
+    const { inflight, requests, errors } = this.countersOf(vmId);
+    return { inflight, requests, errors };
+  }
+
   /** The latency histogram of one VM's successful requests (ms), for the metrics exporter and the SLO monitor. */
   latencyCounts(vmId: string): HistogramCounts {
     return this.countersOf(vmId).latency.rawCounts();
