@@ -75,7 +75,14 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
   const observedEvents: EventSink = {
     append(event) {
       const stored = events.append(event);
-      for (const observe of eventObservers) observe(event);
+      for (const observe of eventObservers) {
+        try {
+          observe(event);
+        } catch (error) {
+          // Metrics and alerts are onlookers: a bug there must not fail the control loop's step.
+          log.error({ err: (error as Error).stack ?? String(error), kind: event.kind }, 'an event observer failed');
+        }
+      }
       return stored;
     },
   };
