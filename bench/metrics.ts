@@ -11,6 +11,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLogger } from '@acs/daemon';
 import { computeProof, FrameDecoder, FrameEncoder, PROTOCOL_VERSION } from '@acs/protocol';
 import { startVim } from '@acs/vim';
+import { inProcessVimOptions } from '../test/support/lab';
 import { sampleReport } from './fixtures';
 import { boundRun } from './support/run-bounds';
 
@@ -21,21 +22,9 @@ async function main(): Promise<void> {
   const flag = process.argv.indexOf('--agents');
   const agents = flag > 0 ? Number(process.argv[flag + 1]) : 1000;
   if (!Number.isInteger(agents) || agents < 1 || agents > 5000) throw new Error('--agents: a whole number from 1 to 5000');
+  // Agents report once and then stay quiet: long intervals keep them up without further traffic.
   const vim = await startVim(
-    {
-      agentListen: { host: '127.0.0.1', port: 0 },
-      adminListen: { host: '127.0.0.1', port: 0 },
-      httpListen: { host: '127.0.0.1', port: 0 },
-      balancerPolicy: 'p2c',
-      upstreamTimeoutMs: 5000,
-      secret: SECRET,
-      reportIntervalMs: 60_000,
-      heartbeatTimeoutMs: 600_000,
-      pingIntervalMs: 600_000,
-      handshakeTimeoutMs: 30_000,
-      requestTimeoutMs: 10_000,
-      reconcile: false,
-    },
+    inProcessVimOptions(SECRET, { reportIntervalMs: 60_000, heartbeatTimeoutMs: 600_000, pingIntervalMs: 600_000, handshakeTimeoutMs: 30_000 }),
     createLogger('bench', 'error'),
   );
   const sockets: Socket[] = [];

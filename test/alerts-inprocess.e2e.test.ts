@@ -7,7 +7,7 @@ import type { EventView } from '@acs/api-types';
 import { createLogger } from '@acs/daemon';
 import type { Message } from '@acs/protocol';
 import { startVim, type RunningVim, type VimOptions } from '@acs/vim';
-import { eventually } from './support/lab';
+import { eventually, inProcessVimOptions } from './support/lab';
 import { metricSum, metricValue, promtoolCheckMetrics } from './support/promtool';
 import { RawAgent } from './support/raw-agent';
 import { deadReceiverUrl, startHangingReceiver, startWebhookReceiver } from './support/webhook-receiver';
@@ -23,24 +23,7 @@ afterEach(async () => {
 });
 
 async function newVim(options: Partial<VimOptions> = {}): Promise<RunningVim> {
-  const vim = await startVim(
-    {
-      agentListen: { host: '127.0.0.1', port: 0 },
-      adminListen: { host: '127.0.0.1', port: 0 },
-      httpListen: { host: '127.0.0.1', port: 0 },
-      balancerPolicy: 'p2c',
-      upstreamTimeoutMs: 5000,
-      secret: SECRET,
-      reportIntervalMs: 200,
-      heartbeatTimeoutMs: 3000,
-      pingIntervalMs: 500,
-      handshakeTimeoutMs: 2000,
-      requestTimeoutMs: 2000,
-      reconcile: false,
-      ...options,
-    },
-    log,
-  );
+  const vim = await startVim(inProcessVimOptions(SECRET, options), log);
   cleanups.push(() => vim.close());
   return vim;
 }
