@@ -74,6 +74,9 @@ test('agents up, replicas by state and the desired count follow the cluster; a s
   expect(metricValue(after, 'acs_scaling_actions_total{service="web",direction="up",reason="operator"}')).toBe(1);
   expect(metricSum(after, 'acs_container_commands_total', { command: 'start', outcome: 'ok' })).toBeGreaterThanOrEqual(3);
   expect(metricValue(after, 'acs_service_autoscale_enabled{service="web"}')).toBe(0);
+  // Batches in progress come and go; once the three are ready, none is left.
+  expect(metricSum(after, 'acs_service_actions_in_progress')).toBe(0);
+  expect(after).toContain('# TYPE acs_service_actions_in_progress gauge');
 });
 
 test('requests through tier 1 raise both tiers\' totals and the latency histogram; the scrape passes promtool', async () => {

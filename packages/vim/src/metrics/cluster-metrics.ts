@@ -52,6 +52,16 @@ export function registerServiceMetrics(metrics: CollectedMetrics, services: Serv
     read: perService('bound', (s) => ({ min: s.minReplicas, max: s.maxReplicas })),
   });
   collectedGauge(metrics, {
+    name: 'acs_service_actions_in_progress',
+    help: "Each service's scaling batches in progress (ActionLog), by kind (scale-out, scale-in, …): at most one of each.",
+    labelNames: ['service', 'action'],
+    read: perService('action', (s) => {
+      const byKind: Record<string, number> = {};
+      for (const a of s.actionsInProgress) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
+      return byKind;
+    }),
+  });
+  collectedGauge(metrics, {
     name: 'acs_service_autoscale_enabled',
     help: '1 while the autoscaler sets the count, 0 while it is pinned by hand.',
     labelNames: ['service'],
