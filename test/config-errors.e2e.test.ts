@@ -100,6 +100,22 @@ describe('acs-vim', () => {
     expect(stderr).toContain("unknown option '--bogus'");
   });
 
+  test('alert settings: a webhook that is not http(s), a negative SLO limit and a negative interval are all named', async () => {
+    const { code, stdout, stderr } = await runCli(BIN.vim, [...safeVimArgs(), '--alert-webhook', 'http://127.0.0.1:9/ok,ftp://example.com/hook', '--slo-p99-ms=-5', '--alert-min-interval-ms=-1']);
+    expect(code).toBe(CONFIG_EXIT);
+    expect(stderr).toContain('--alert-webhook: got "http://127.0.0.1:9/ok,ftp://example.com/hook", expected http(s) URLs separated by commas; "ftp://example.com/hook" is ftp, not http or https');
+    expect(stderr).toContain('--slo-p99-ms: got "-5", expected a whole number from 1 to 600000');
+    expect(stderr).toContain('--alert-min-interval-ms: got "-1", expected a whole number from 0 to 86400000');
+    expect(stdout).not.toContain('acs-vim listening');
+  });
+
+  test('a webhook that is not a URL at all, from the environment, names the variable and the entry', async () => {
+    const { code, stderr } = await runCli(BIN.vim, safeVimArgs(), { ACS_ALERT_WEBHOOK: 'hooks.example.com/alerts', ACS_SLO_BREACH_SECONDS: '0' });
+    expect(code).toBe(CONFIG_EXIT);
+    expect(stderr).toContain('environment variable ACS_ALERT_WEBHOOK: got "hooks.example.com/alerts", expected http(s) URLs separated by commas; "hooks.example.com/alerts" is not a URL');
+    expect(stderr).toContain('environment variable ACS_SLO_BREACH_SECONDS: got "0", expected a whole number from 1 to 86400');
+  });
+
   test('--help exits 0 and lists every flag with its environment variable', async () => {
     const { code, stdout } = await runCli(BIN.vim, ['--help']);
     expect(code).toBe(0);

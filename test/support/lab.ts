@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { VimOptions } from '@acs/vim';
 import { BIN, type Daemon, type LogLine, type ProcessGroup } from './processes';
 
 export interface VimProcess {
@@ -99,4 +100,23 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** Options for an in-process VIM on loopback with OS-assigned ports and no control loop; override what a test needs. */
+export function inProcessVimOptions(secret: Buffer, overrides: Partial<VimOptions> = {}): VimOptions {
+  return {
+    agentListen: { host: '127.0.0.1', port: 0 },
+    adminListen: { host: '127.0.0.1', port: 0 },
+    httpListen: { host: '127.0.0.1', port: 0 },
+    balancerPolicy: 'p2c',
+    upstreamTimeoutMs: 5000,
+    secret,
+    reportIntervalMs: 200,
+    heartbeatTimeoutMs: 3000,
+    pingIntervalMs: 500,
+    handshakeTimeoutMs: 2000,
+    requestTimeoutMs: 2000,
+    reconcile: false,
+    ...overrides,
+  };
 }

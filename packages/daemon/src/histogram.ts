@@ -11,6 +11,13 @@ export interface HistogramSnapshot {
   buckets: Record<string, number>;
 }
 
+/** The raw counts, per bucket (not cumulative), and the sum of every value recorded: what a Prometheus histogram exposes. */
+export interface HistogramCounts {
+  bounds: readonly number[];
+  counts: number[];
+  sum: number;
+}
+
 /**
  * A fixed-bucket histogram: one array increment per value and no allocation, so it can sit on hot
  * paths (a report, a proxied request). Quantiles are bucket bounds, as Prometheus histograms give them.
@@ -18,6 +25,7 @@ export interface HistogramSnapshot {
 export class Histogram {
   private readonly counts: number[];
   private maxValue = 0;
+  private sum = 0;
 
   constructor(private readonly bounds: readonly number[] = DEFAULT_LATENCY_BOUNDS_MS) {
     this.counts = new Array<number>(bounds.length).fill(0);
@@ -26,6 +34,7 @@ export class Histogram {
   record(value: number): void {
     const v = value > 0 ? value : 0;
     if (v > this.maxValue) this.maxValue = v;
+    this.sum += v;
     let i = 0;
     while (v > this.bounds[i]!) i++;
     this.counts[i]!++;
@@ -34,6 +43,12 @@ export class Histogram {
   reset(): void {
     this.counts.fill(0);
     this.maxValue = 0;
+    this.sum = 0;
+  }
+
+  /** A copy of the per-bucket counts with the bounds and the sum, for exporters. */
+  rawCounts(): HistogramCounts {
+    return { bounds: this.bounds, counts: [...this.counts], sum: this.sum };
   }
 
   snapshot(): HistogramSnapshot {

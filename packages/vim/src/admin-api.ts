@@ -14,6 +14,7 @@ import type { Services } from './scaling/services';
 import type { DashboardSnapshot } from '@acs/api-types';
 import { DashboardFeed, DashboardStreams, StaticFiles } from './dashboard';
 import type { VmScalingController } from './vm-scaling';
+import type { VimMetrics } from './metrics';
 
 export interface AdminApiDeps {
   cluster: ClusterState;
@@ -21,6 +22,8 @@ export interface AdminApiDeps {
   events: EventStore;
   agents: AgentServer;
   traffic: Tier1Front;
+  /** Served as Prometheus text on GET /metrics. */
+  metrics: VimMetrics;
   now: () => number;
   adminToken: string | undefined;
   log: Logger;
@@ -100,6 +103,10 @@ export class AdminApi {
     this.route('GET', '/api/v1/vm-scaling', (_req, res) =>
       sendJson(res, 200, (deps.vmScaling?.()?.view() ?? { provider: 'off', settings: null, inProgress: null, lastDecision: null, vms: [] }) satisfies VmScalingView),
     );
+    this.route('GET', '/metrics', async (_req, res) => {
+      const { contentType, body } = await deps.metrics.render();
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body);
+    });
     this.server = createLimitedHttpServer(ADMIN_HTTP_LIMITS, (req, res) => this.handle(req, res));
   }
 

@@ -20,6 +20,8 @@ import {
 import { VM_PROVIDER_KINDS, readProviderConfigFile, type VmProviderKind } from './vm-scaling/provider-config';
 import { DEFAULT_VM_START_TIMEOUT_MS } from './vm-scaling/defaults';
 import { DEFAULT_MIN_VMS, DEFAULT_VM_CPU_THRESHOLD_PCT, DEFAULT_VM_IDLE_COOLDOWN_MS } from '@acs/scaling';
+import { DEFAULT_ALERT_MIN_INTERVAL_MS, DEFAULT_SLO_BREACH_SECONDS } from './alerts/defaults';
+import { webhookUrls } from './alerts/webhook-urls';
 
 const optionalText = text as (raw: string) => string | undefined;
 const optionalInteger = (min: number, max: number): ((raw: string) => number | undefined) => integer(min, max);
@@ -258,6 +260,40 @@ export const VIM_SETTINGS = {
     description: "a started VM whose agent has not connected after this long counts as failed (and backs off)",
     defaultValue: DEFAULT_VM_START_TIMEOUT_MS,
     parse: integer(1000, 3_600_000),
+  } satisfies Setting<number>,
+  alertWebhooks: {
+    flag: 'alert-webhook',
+    placeholder: 'url[,url...]',
+    env: 'ACS_ALERT_WEBHOOK',
+    description: 'POST every alert (vm-lost, scaling-action-failed, capacity-exhausted, slo-breach) as JSON to these http(s) URLs, comma-separated',
+    defaultValue: [],
+    defaultText: 'none: alerts are only events in the log',
+    parse: webhookUrls,
+  } satisfies Setting<string[]>,
+  alertMinIntervalMs: {
+    flag: 'alert-min-interval-ms',
+    placeholder: 'ms',
+    env: 'ACS_ALERT_MIN_INTERVAL_MS',
+    description: 'at most one alert per kind and subject (service or VM) this often; the next one says how many were held back',
+    defaultValue: DEFAULT_ALERT_MIN_INTERVAL_MS,
+    parse: integer(0, 86_400_000),
+  } satisfies Setting<number>,
+  sloP99Ms: {
+    flag: 'slo-p99-ms',
+    placeholder: 'ms',
+    env: 'ACS_SLO_P99_MS',
+    description: 'tier-1 p99 latency objective: an slo-breach alert when p99 stays above it for --slo-breach-seconds',
+    defaultValue: undefined,
+    defaultText: 'unset: no SLO alert',
+    parse: optionalInteger(1, 600_000),
+  } satisfies Setting<number | undefined>,
+  sloBreachSeconds: {
+    flag: 'slo-breach-seconds',
+    placeholder: 's',
+    env: 'ACS_SLO_BREACH_SECONDS',
+    description: 'how long tier-1 p99 must stay above --slo-p99-ms before it is a breach',
+    defaultValue: DEFAULT_SLO_BREACH_SECONDS,
+    parse: integer(1, 86_400),
   } satisfies Setting<number>,
   logLevel: LOG_LEVEL_SETTING,
 };

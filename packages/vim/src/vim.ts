@@ -11,9 +11,12 @@ import { join } from 'node:path';
 import { DEFAULT_PLACEMENT_STRATEGY, type PlacementStrategyName } from '@acs/scaling';
 import { ContainerCommands, DEFAULT_DRAIN_TIMEOUT_MS } from './container-commands';
 import { DEFAULT_EVENT_RETENTION_DAYS, DEFAULT_STARTUP_GRACE_MS } from './defaults';
-import { EVENT_LOG_FILE, EventStore } from './events';
+import { EVENT_LOG_FILE, EventStore, type NewEvent } from './events';
 import { Services } from './scaling/services';
 import { createVmScaling, resolveVmScalingConfig, type VmScalingController, type VmScalingSettingValues } from './vm-scaling';
+import { VimMetrics } from './metrics';
+import { startAlerting } from './alerts';
+import type { EventSink } from './scaling/service-controller';
 
 export interface VimOptions extends Omit<AgentServerOptions, 'listen'>, VmScalingSettingValues {
   agentListen: HostPort;
@@ -34,6 +37,12 @@ export interface VimOptions extends Omit<AgentServerOptions, 'listen'>, VmScalin
   placementStrategy?: PlacementStrategyName;
   startupGraceMs?: number;
   eventRetentionDays?: number;
+  /** Webhooks every alert is POSTed to (none: alerts are events only). */
+  alertWebhooks?: string[];
+  alertMinIntervalMs?: number;
+  /** Tier-1 p99 objective in ms; undefined: no SLO alert. */
+  sloP99Ms?: number;
+  sloBreachSeconds?: number;
 }
 
 export interface RunningVim {
@@ -42,6 +51,7 @@ export interface RunningVim {
   events: EventStore;
   agents: AgentServer;
   traffic: Tier1Front;
+  metrics: VimMetrics;
   agentAddress: AddressInfo;
   adminAddress: AddressInfo;
   httpAddress: AddressInfo;
@@ -65,6 +75,22 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
   );
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const events = new EventStore(options.dataDir === undefined ? ':memory:' : join(options.dataDir, EVENT_LOG_FILE), { log: log.child({ part: 'events' }) });
+  // The control loop's events also feed the metrics' counters and the alerts (both set below).
+  const eventObservers: Array<(event: NewEvent) => void> = [];
+  const observedEvents: EventSink = {
+    append(event) {
+      const stored = events.append(event);
+      for (const observe of eventObservers) {
+        try {
+          observe(event);
+        } catch (error) {
+          // Metrics and alerts are onlookers: a bug there must not fail the control loop's step.
+          log.error({ err: (error as Error).stack ?? String(error), kind: event.kind }, 'an event observer failed');
+        }
+      }
+      return stored;
+    },
+  };
   const services = new Services(
     {
       dataDir: options.dataDir,
@@ -78,12 +104,18 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
     },
     cluster,
     new ContainerCommands(cluster, agents),
-    events,
+    observedEvents,
     log.child({ part: 'autoscaler' }),
   );
   // Set once the agent port is known (a process provider's VMMs connect to it); the API reads it lazily.
   let vmScaling: VmScalingController | undefined;
-  const admin = new AdminApi(options.adminListen, { cluster, services, events, agents, traffic, now, adminToken: options.adminToken, log: log.child({ part: 'admin' }), vmScaling: () => vmScaling });
+  const metrics = new VimMetrics({ cluster, traffic, services, now });
+  const alerting = startAlerting(
+    { webhooks: options.alertWebhooks ?? [], minIntervalMs: options.alertMinIntervalMs, sloP99Ms: options.sloP99Ms, sloBreachSeconds: options.sloBreachSeconds },
+    { cluster, traffic, events, onAlert: (kind, outcome) => metrics.observeAlert(kind, outcome), now, log: log.child({ part: 'alerts' }) },
+  );
+  eventObservers.push((event) => metrics.observeEvent(event), (event) => alerting.observeEvent(event));
+  const admin = new AdminApi(options.adminListen, { cluster, services, events, agents, traffic, metrics, now, adminToken: options.adminToken, log: log.child({ part: 'admin' }), vmScaling: () => vmScaling });
   const agentAddress = await agents.listen();
   let adminAddress: AddressInfo;
   let httpAddress: AddressInfo;
@@ -91,6 +123,7 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
     adminAddress = await admin.listen();
     httpAddress = await traffic.listen();
   } catch (error) {
+    alerting.close();
     await Promise.allSettled([agents.close(), admin.close()]);
     throw error;
   }
@@ -115,6 +148,7 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
     events,
     agents,
     traffic,
+    metrics,
     agentAddress,
     adminAddress,
     httpAddress,
@@ -123,6 +157,7 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
       services.stop();
       // The VMMs a process provider started drain and remove their containers before the VIM goes.
       await vmScaling?.stop();
+      alerting.close();
       await Promise.all([traffic.close(), admin.close(), agents.close()]);
       events.close();
     },

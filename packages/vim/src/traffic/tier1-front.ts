@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPolicy, OutlierDetector, slowStartWeight, type Backend, type BalancingPolicy, type OutlierSettings, type PolicyName } from '@acs/balancing';
-import { createLimitedHttpServer, formatHostPort, Histogram, type HostPort, type Logger, closeHttpServer, listenOn, TRAFFIC_HTTP_LIMITS } from '@acs/daemon';
+import { createLimitedHttpServer, formatHostPort, Histogram, type HistogramCounts, type HostPort, type Logger, closeHttpServer, listenOn, TRAFFIC_HTTP_LIMITS } from '@acs/daemon';
 import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
 import type { ClusterState } from '../cluster-state';
 
@@ -149,6 +149,17 @@ export class Tier1Front {
    */
   totals(): { served: number; errors: number; latencyBuckets: Record<string, number> } {
     return { served: this.served, errors: this.failed, latencyBuckets: this.allLatency.snapshot().buckets };
+  }
+
+  /** One VM's in-flight, request and error counts alone: what a metrics scrape reads, without the rate and quantiles. */
+  requestCounts(vmId: string): { inflight: number; requests: number; errors: number } {
+    const { inflight, requests, errors } = this.countersOf(vmId);
+    return { inflight, requests, errors };
+  }
+
+  /** The latency histogram of one VM's successful requests (ms), for the metrics exporter and the SLO monitor. */
+  latencyCounts(vmId: string): HistogramCounts {
+    return this.countersOf(vmId).latency.rawCounts();
   }
 
   /** Zeroes the slots of seconds that passed with no request, up to `second`. */
