@@ -81,6 +81,14 @@ test('GET / serves the page with its content type, no-cache, a CSP and nosniff',
   expect(page.body).not.toMatch(/https?:\/\//);
 });
 
+test('HEAD is answered like GET without a body, on the page, the API and /metrics', async () => {
+  for (const path of ['/', '/api/v1/cluster', '/metrics']) {
+    const res = await fetch(`${vim.api}${path}`, { method: 'HEAD' });
+    expect({ path, status: res.status }).toEqual({ path, status: 200 });
+    expect(await res.text()).toBe('');
+  }
+});
+
 test('a file asked again with its ETag is answered 304 without a body', async () => {
   const first = await rawGet('/static/dashboard.js');
   const again = await rawGet('/static/dashboard.js', { 'if-none-match': String(first.headers.etag) });
