@@ -61,7 +61,7 @@ export function formatReportMarkdown(data: ReportData): string {
     `- Predictive: \`max(reactive, ceil(upper bound of the ${pct(p.level)} forecast interval over the horizon ÷ learned capacity per container))\`,`,
     '  horizon = p90 of measured start-up times + one control period; a forecast never scales in on its own; a wide interval adds headroom',
     `  (above ${pct(p.confidenceHeadroom.wideRelativeWidth ?? 0.5)} relative width, up to +${pct(p.confidenceHeadroom.headroomFraction ?? 0.2)}).`,
-    `- Forecaster: ${p.stepPeriods === 1 ? 'one observation per control period' : `one observation per ${p.stepPeriods} control periods (their mean offered rate)`}, Holt or Holt–Winters by AIC`,
+    `- Forecaster: one observation per control period, Holt or Holt–Winters by AIC`,
     `  (a daily season of ${p.seasonSlots} slots once two trace days are in the history), refitted every ${p.refitEverySteps} observations on the last`,
     `  ${p.holtWindowSteps} (Holt) or ${p.seasonWindowSeasons} seasons; trend ${p.damped ? 'damped' : 'undamped'}; interval variance over ${p.varianceWindow} residuals;`,
     `  capacity learned from containers' rps and CPU, averaged over ${p.capacitySamplePeriods} periods per sample.`,
