@@ -12,3 +12,5 @@ export { LoadProfile, type LoadProfileOptions } from './trace/load-profile';
 export { makeTrace, traceRateAt, traceStats, type Trace } from './trace/trace';
 export * from './trace/synthetic';
 export { percentile } from './model/latency';
+export { alignTimelines, compareTimelines, medianStartupS, startupTimesFromSamples, type AlignedRow, type ReplicaSample, type SideFigures, type TimelineComparison } from './validate/compare';
+export { validationChart, validationMarkdown, type ValidationSettings } from './validate/report';

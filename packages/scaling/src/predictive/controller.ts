@@ -60,6 +60,12 @@ export interface PredictiveControllerSettings {
   confidenceHeadroom: Partial<ConfidenceHeadroom>;
   /** Control periods whose container samples are averaged into one capacity sample. */
   capacitySamplePeriods: number;
+  /**
+   * Calibrate the interval on the forecasts' own record (`calibrationFactor`): the model's closed-form
+   * width at the horizon assumes its own error structure, which real load does not follow. `widen`: only
+   * when the record says the interval is too narrow; `full`: narrower too; `off`: the model's interval.
+   */
+  calibrate: 'off' | 'widen' | 'full';
 }
 
 /**
@@ -85,7 +91,13 @@ export const PREDICTIVE_CONTROLLER_DEFAULTS: Readonly<PredictiveControllerSettin
   varianceWindow: 200,
   confidenceHeadroom: Object.freeze({ wideRelativeWidth: 1.5 }),
   capacitySamplePeriods: 15,
+  calibrate: 'widen',
 });
+
+/** Forecast–actual pairs at the horizon needed before the interval is calibrated on them. */
+export const CALIBRATION_MIN_PAIRS = 100;
+/** The calibration factor stays within [1/this, this]: a regime change must not collapse or explode the interval. */
+export const CALIBRATION_MAX_FACTOR = 2;
 
 /** Run-wide accuracy at the horizon step (the tracker's own summary covers its last 500 pairs only). */
 export interface ForecastTotals {
@@ -153,6 +165,7 @@ export function resolvePredictiveSettings(given: Partial<PredictiveControllerSet
   };
   if (!['on', 'forecast-only', 'off'].includes(s.mode)) problems.push(`mode must be on, forecast-only or off, got ${String(s.mode)}`);
   if (!(s.level > 0 && s.level < 1)) problems.push(`level must be within (0, 1), got ${String(s.level)}`);
+  if (!['off', 'widen', 'full'].includes(s.calibrate)) problems.push(`calibrate must be off, widen or full, got ${String(s.calibrate)}`);
   if (s.season !== null && !(Number.isSafeInteger(s.season.slots) && s.season.slots >= 2 && Number.isSafeInteger(s.season.slotSteps) && s.season.slotSteps >= 1)) {
     problems.push(`season must have ≥ 2 whole slots of ≥ 1 whole steps, got ${JSON.stringify(s.season)}`);
   }
@@ -248,9 +261,11 @@ export interface PredictiveDecision {
   combined: CombinedRecommendation;
   predictive: PredictiveRecommendation;
   horizonSteps: number;
-  /** Steps 1…horizon of the forecast (empty without a model). */
+  /** Steps 1…horizon of the forecast, calibrated (empty without a model). */
   forecast: ForecastStep[];
   perContainerRps: number;
+  /** The factor the model's interval half-width was scaled by (1: none). */
+  calibration: number;
 }
 
 /** The horizon in steps: the p90 start-up plus one control period (and what is already past the last point). */
@@ -269,8 +284,12 @@ export function controllerHorizonSteps(state: PredictiveControllerState, timing:
  */
 export function decidePredictive(state: PredictiveControllerState, settings: PredictiveControllerSettings, reactive: Recommendation, timing: PredictiveTiming): PredictiveDecision {
   const horizonSteps = controllerHorizonSteps(state, timing);
-  const steps = state.model === null ? [] : forecast(state.model, horizonSteps, settings.level);
-  const atHorizon = steps[horizonSteps - 1];
+  const raw = state.model === null ? [] : forecast(state.model, horizonSteps, settings.level);
+  const measured = settings.calibrate === 'off' ? 1 : (calibrationFactor(state.accuracy, settings.level) ?? 1);
+  const factor = settings.calibrate === 'widen' ? Math.max(1, measured) : measured;
+  const steps = factor === 1 ? raw : raw.map((f) => ({ ...f, upper: f.mean + factor * (f.upper - f.mean), lower: f.lower >= 0 ? Math.max(0, f.mean - factor * (f.mean - f.lower)) : f.mean - factor * (f.mean - f.lower) }));
+  // The raw forecast goes on record: calibration is measured against the model's own interval.
+  const atHorizon = raw[horizonSteps - 1];
   let s = state;
   if (atHorizon !== undefined && state.steps > 0) s = { ...s, accuracy: recordForecast(s.accuracy, state.steps - 1, atHorizon) };
   const e = reactive.explanation;
@@ -287,7 +306,24 @@ export function decidePredictive(state: PredictiveControllerState, settings: Pre
   const combined = combineWithReactive(reactive, predictive, settings.mode);
   const raised = combined.wouldBe > combined.reactive && (combined.reason === 'forecast-raised' || combined.reason === 'forecast-only');
   if (raised) s = { ...s, totals: { ...s.totals, raised: s.totals.raised + 1 } };
-  return { state: s, combined, predictive, horizonSteps, forecast: steps, perContainerRps };
+  return { state: s, combined, predictive, horizonSteps, forecast: steps, perContainerRps, calibration: factor };
+}
+
+/**
+ * How much the model's interval half-width must be scaled for its upper bound to be the (1 + level) / 2
+ * quantile of what actually came, measured on the recorded forecasts at the horizon (the tracker's last
+ * 500): the quantile of (actual − mean) / (upper − mean). 1 is a calibrated model; above 1 its interval
+ * was too narrow (load moves faster than its errors say), below 1 too wide (Holt's interval grows with
+ * the horizon as if every error persisted, while much of the noise of arrivals does not). Null until
+ * CALIBRATION_MIN_PAIRS pairs are in; clamped to [1/CALIBRATION_MAX_FACTOR, CALIBRATION_MAX_FACTOR].
+ */
+export function calibrationFactor(accuracy: AccuracyState, level: number): number | null {
+  const ratios: number[] = [];
+  for (const p of accuracy.pairs) if (p.upper > p.mean) ratios.push((p.actual - p.mean) / (p.upper - p.mean));
+  if (ratios.length < CALIBRATION_MIN_PAIRS) return null;
+  ratios.sort((a, b) => a - b);
+  const q = ratios[Math.min(ratios.length - 1, Math.ceil(((1 + level) / 2) * ratios.length) - 1)]!;
+  return Math.min(CALIBRATION_MAX_FACTOR, Math.max(1 / CALIBRATION_MAX_FACTOR, q));
 }
 
 /** What the controller knows, for a report or an API: model, learned values, accuracy. */
@@ -306,9 +342,11 @@ export interface PredictiveControllerSummary {
   recentCoverage: number | null;
   recentMape: number | null;
   raisedPeriods: number;
+  /** The interval's calibration factor now; null before enough forecasts are on record. */
+  calibration: number | null;
 }
 
-export function summarisePredictive(state: PredictiveControllerState): PredictiveControllerSummary {
+export function summarisePredictive(state: PredictiveControllerState, level: number = PREDICTIVE_CONTROLLER_DEFAULTS.level): PredictiveControllerSummary {
   const t = state.totals;
   const recent = accuracySummary(state.accuracy);
   const m = state.model;
@@ -325,6 +363,7 @@ export function summarisePredictive(state: PredictiveControllerState): Predictiv
     recentCoverage: recent.coverage,
     recentMape: recent.mape,
     raisedPeriods: t.raised,
+    calibration: calibrationFactor(state.accuracy, level),
   };
 }
 

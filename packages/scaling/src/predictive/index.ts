@@ -19,7 +19,10 @@ export {
   type StartupTimeState,
 } from './startup';
 export {
+  CALIBRATION_MAX_FACTOR,
+  CALIBRATION_MIN_PAIRS,
   PREDICTIVE_CONTROLLER_DEFAULTS,
+  calibrationFactor,
   controllerHorizonSteps,
   createPredictiveController,
   decidePredictive,

@@ -138,6 +138,7 @@ function decide(input: DecisionInput<PredictiveState>, o: PredictiveDeciderOptio
     notes.predictive = decision.predictive.replicas;
     notes.forecastUpperRps = round3(decision.predictive.upperAtHorizon);
     notes.forecastMeanRps = round3(decision.predictive.explanation.meanAtDecidingStep ?? 0);
+    notes.calibration = round3(decision.calibration);
   }
   return {
     desired: final.desired,
@@ -174,7 +175,7 @@ function cpuTargetPct(policy: ScalingPolicy): number {
 }
 
 function describe(state: PredictiveState | undefined, o: PredictiveDeciderOptions): Record<string, DeciderFact> {
-  const s = state === undefined ? null : summarisePredictive(state.controller);
+  const s = state === undefined ? null : summarisePredictive(state.controller, o.level);
   return {
     mode: o.mode,
     level: o.level,
@@ -196,6 +197,7 @@ function describe(state: PredictiveState | undefined, o: PredictiveDeciderOption
     forecastCoverage: s?.forecastCoverage == null ? null : round6(s.forecastCoverage),
     recentCoverage: s?.recentCoverage == null ? null : round6(s.recentCoverage),
     forecastRaisedPeriods: s?.raisedPeriods ?? 0,
+    calibration: s?.calibration == null ? null : round3(s.calibration),
   };
 }
 
