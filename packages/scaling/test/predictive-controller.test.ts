@@ -98,6 +98,25 @@ describe('the predictive controller', () => {
     expect(summarisePredictive(s).capacity).toMatchObject({ value: 15, source: 'learned' });
   });
 
+  test('a forecast raise is held for one horizon (not the reactive window), then the forecast of the moment decides', () => {
+    const rising = feed(line(120, 10, 1), on);
+    const r0 = reactive(3, 60, 0);
+    const d1 = decidePredictive(rising, on, r0, { controlPeriodMs: 2000 });
+    expect(d1.combined.reason).toBe('forecast-raised');
+    // Not the reactive rule's recommendation: its 300 s scale-down window does not hold it.
+    expect(d1.combined.state.recommendations).toEqual(r0.state.recommendations);
+    // The load turns flat and low: within the horizon the raise still holds, after it the count falls back.
+    const calm = { ...d1.state, model: feed(Array<number>(60).fill(10), on).model };
+    const within = decidePredictive(calm, on, reactive(3, 20, 2000), { controlPeriodMs: 2000 });
+    expect(within.combined.desired).toBe(d1.combined.desired);
+    const after = decidePredictive(within.state, on, reactive(3, 20, 2000 + d1.horizonSteps * 2000), { controlPeriodMs: 2000 });
+    expect(after.combined.desired).toBe(3);
+    // The other setting records it as the reactive rule's own, so the 300 s window holds it.
+    const windowed = resolvePredictiveSettings({ forecastHold: 'scale-down-window' });
+    const w = decidePredictive(rising, windowed, r0, { controlPeriodMs: 2000 });
+    expect(w.combined.state.recommendations.some((x) => x.replicas === w.combined.desired)).toBe(true);
+  });
+
   test('bad settings are refused, each named', () => {
     expect(() => resolvePredictiveSettings({ level: 1, refitEverySteps: 0, season: { slots: 1, slotSteps: 2 } })).toThrow(/level.*season.*refitEverySteps/);
   });

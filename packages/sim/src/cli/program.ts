@@ -65,7 +65,7 @@ export function buildProgram(io: CliIo, onRun: (options: CliOptions) => void, on
     .addOption(new Option('--trace <file>', 'a t_seconds,rps CSV trace (e.g. /work/shared/traces/...)').conflicts('synthetic'))
     .addOption(new Option('--synthetic <kind>', 'a built-in trace').choices(SYNTHETIC_KINDS))
     .addOption(new Option('--policy <name>', "decision policy; 'both' runs reactive and predictive on the same arrivals").choices(POLICY_CHOICES).default('reactive'))
-    .option('--forecast-level <p>', 'predictive: prediction-interval level provisioned for (default 0.95)', fraction())
+    .option('--forecast-level <p>', 'predictive: prediction-interval level provisioned for (default 0.8)', fraction())
     .option('--season-s <s>', 'predictive: the load cycle in trace seconds, 0 for none (default 86400, a day)', decimal(0, { minExclusive: false }))
     .option('--policy-file <file>', 'scaling policy JSON (as the VIM takes it); defaults fill the rest')
     .addOption(new Option('--placement <strategy>', 'placement strategy').choices(PLACEMENT_STRATEGY_NAMES))

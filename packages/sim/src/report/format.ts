@@ -65,6 +65,7 @@ export function formatReportMarkdown(data: ReportData): string {
     `  (a daily season of ${p.seasonSlots} slots once two trace days are in the history), refitted every ${p.refitEverySteps} observations on the last`,
     `  ${p.holtWindowSteps} (Holt) or ${p.seasonWindowSeasons} seasons; trend ${p.damped ? 'damped' : 'undamped'}; interval variance over ${p.varianceWindow} residuals;`,
     `  capacity learned from containers' rps and CPU, averaged over ${p.capacitySamplePeriods} periods per sample.`,
+    `- A forecast raise is held ${p.forecastHold === 'horizon' ? 'for one horizon, then the forecast of the moment and the reactive rule decide again' : "as the reactive rule's own recommendation, for its scale-down window"}; interval calibration on the forecasts' record: ${p.calibrate}.`,
     `- Goals: **fewer violations**: ${goalText(data, 'fewer')}; **no worse**: ${goalText(data, 'no-worse')}.`,
     '',
     '## Goals',

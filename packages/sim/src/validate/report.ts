@@ -38,7 +38,7 @@ export function validationChart(rows: readonly AlignedRow[], settings: Validatio
   return renderChartPng({
     width: 1400,
     height: 800,
-    title: `Validation: the real lab vs the simulator, ${settings.traceName}, start-up ${settings.startupS} s`,
+    title: `Lab vs simulator: ${settings.traceName}`,
     xLabel: 'time since the load started',
     xFormat: 'seconds',
     panels: [
