@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     await group.cleanup();
     removeAgentContainers(agentIds);
   };
-  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().then(() => process.exit(130)));
   try {
     const dir = group.tempDir('acs-validate-');
     const traceFile = join(dir, 'trace.csv');
