@@ -13,3 +13,5 @@ export { makeTrace, traceRateAt, traceStats, type Trace } from './trace/trace';
 export * from './trace/synthetic';
 export { percentile } from './model/latency';
 export { renderChartPng, MAX_CHART_SIDE_PX, type ChartOptions, type ChartPanel, type ChartSeries } from './report/png';
+export { alignTimelines, compareTimelines, medianStartupS, startupTimesFromSamples, type AlignedRow, type ReplicaSample, type SideFigures, type TimelineComparison } from './validate/compare';
+export { validationChart, validationMarkdown, type ValidationSettings } from './validate/report';

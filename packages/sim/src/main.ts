@@ -8,7 +8,7 @@ import type { SimConfigInput } from './config';
 import type { PredictiveDeciderOptions } from './control/predictive';
 import { createDecider, decidersFor, type DeciderContext } from './control/registry';
 import { DeciderNotAvailableError, SimConfigError, TraceParseError } from './errors';
-import { buildReport, formatReportTable, realTraceScenarios, SCENARIO_NAMES, syntheticScenarios, writeReport, type ScenarioName } from './report';
+import { acrossSeeds, buildReport, formatAcrossSeeds, formatReportTable, realTraceScenarios, SCENARIO_NAMES, syntheticScenarios, writeReport, type ScenarioName } from './report';
 import { runSimulation } from './run';
 import { parseTraceCsv } from './trace/csv';
 import { syntheticTrace } from './trace/synthetic';
@@ -84,17 +84,20 @@ function executeReport(options: ReportCliOptions, io: CliIo): number {
     };
     const nasa = traceFile('nasa', '--nasa', 'NASA');
     const worldcup = traceFile('worldcup', '--worldcup', 'World Cup');
-    const scenarios = [...syntheticScenarios(options.seed), ...realTraceScenarios({ ...(nasa ? { nasa } : {}), ...(worldcup ? { worldcup } : {}) })].filter((s) =>
-      (names as readonly string[]).includes(s.name),
-    );
+    const seeds = options.seed === undefined ? options.seeds : [options.seed];
     const started = performance.now();
-    const result = buildReport({
-      scenarios,
-      seed: options.seed,
-      onScenario: (s, i, n) => io.err(`acs-sim report: ${i + 1}/${n} ${s.name} done (${((performance.now() - started) / 1000).toFixed(1)} s)`),
+    const results = seeds.map((seed) => {
+      const scenarios = [...syntheticScenarios(seed), ...realTraceScenarios({ ...(nasa ? { nasa } : {}), ...(worldcup ? { worldcup } : {}) })].filter((s) => (names as readonly string[]).includes(s.name));
+      return buildReport({
+        scenarios,
+        seed,
+        onScenario: (s, i, n) => io.err(`acs-sim report: seed ${seed}: ${i + 1}/${n} ${s.name} done (${((performance.now() - started) / 1000).toFixed(1)} s)`),
+      });
     });
-    const written = writeReport(options.out, result);
-    io.out(formatReportTable(result.data));
+    const across = acrossSeeds(results.map((r) => r.data));
+    const written = writeReport(options.out, results[0]!, across);
+    io.out(formatReportTable(results[0]!.data));
+    io.out('\n' + formatAcrossSeeds(across, false));
     io.out(['', ...written.map((path) => `wrote ${path}`)].join('\n'));
     return SIM_EXIT.ok;
   } catch (error) {

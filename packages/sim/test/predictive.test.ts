@@ -58,11 +58,18 @@ describe('the predictive decider', () => {
     expect(forecastWantedFewer).toBeGreaterThan(50);
   });
 
-  it('passes the combined state on, so the scale-down window holds a forecast-raised count', () => {
+  it('holds a forecast-raised count for one horizon, then lets the forecast of the moment decide', () => {
     const raisedAt = rows.findIndex((r) => r.reason === 'forecast-raised');
-    const next = rows[raisedAt + 1]!;
+    const horizon = rows[raisedAt]!.notes.horizonSteps!;
+    for (const r of rows.slice(raisedAt, raisedAt + horizon)) expect(r.desired).toBeGreaterThanOrEqual(rows[raisedAt]!.desired);
+  });
+
+  it('with forecastHold scale-down-window, passes the raise to the reactive rule, whose window then holds it', () => {
+    const held = runSimulation({ trace: upAndDown, config: { seed: 4 }, deciders: [createPredictiveDecider({ forecastHold: 'scale-down-window' })] }).runs[0]!;
+    const heldRows = decisions(held);
+    const raisedAt = heldRows.findIndex((r) => r.reason === 'forecast-raised');
     // recommend() with reactive.state would have forgotten the raise and answered lower again.
-    expect(next.notes.reactive).toBeGreaterThanOrEqual(rows[raisedAt]!.desired);
+    expect(heldRows[raisedAt + 1]!.notes.reactive).toBeGreaterThanOrEqual(heldRows[raisedAt]!.desired);
   });
 
   it('plans with measured start-ups and learns capacity per container from rps and CPU', () => {
@@ -97,7 +104,7 @@ describe('the predictive decider', () => {
 
   it('refuses bad settings before any run', () => {
     expect(() => createPredictiveDecider({ level: 1 })).toThrow(/level must be within \(0, 1\)/);
-    expect(() => createPredictiveDecider({ refitEverySteps: 0, stepPeriods: 1.5 })).toThrow(/stepPeriods.*refitEverySteps|refitEverySteps/);
+    expect(() => createPredictiveDecider({ refitEverySteps: 0 })).toThrow(/refitEverySteps/);
   });
 });
 

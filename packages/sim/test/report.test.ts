@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildReport, checkGoal, writeReport, type PolicyFigures, type ReportData, type ReportScenario } from '../src/report';
+import { acrossSeeds, buildReport, checkGoal, formatAcrossSeeds, writeReport, type PolicyFigures, type ReportData, type ReportScenario } from '../src/report';
 import { rampTrace, stepTrace } from '../src';
 import { run, SIM_EXIT } from '../src/main';
 
@@ -96,6 +96,32 @@ describe('checkGoal', () => {
   });
 });
 
+describe('acrossSeeds', () => {
+  const reports = [5, 6].map((seed) => buildReport({ scenarios: tinyScenarios(), seed }).data);
+  const a = acrossSeeds(reports);
+
+  it('sums each scenario over the seeds and judges the sums as one run', () => {
+    const ramp = a.scenarios.find((s) => s.name === 'ramp')!;
+    expect(ramp.perSeed.map((v) => v.seed)).toEqual([5, 6]);
+    expect(ramp.total.reactive.sloViolationS).toBe(reports[0]!.scenarios[0]!.reactive.sloViolationS + reports[1]!.scenarios[0]!.reactive.sloViolationS);
+    expect(ramp.total.predictive.containerSeconds).toBe(reports[0]!.scenarios[0]!.predictive.containerSeconds + reports[1]!.scenarios[0]!.predictive.containerSeconds);
+    expect(ramp.total.goal.pass).toBe(checkGoal('fewer-violations', ramp.total.reactive as PolicyFigures, ramp.total.predictive as PolicyFigures).pass);
+    expect(ramp.seedsPassed).toBe(reports.filter((r) => r.scenarios[0]!.goal.pass === true).length);
+    expect(a.summary).toMatchObject({ goals: 1, seedRuns: 2 });
+  });
+
+  it('shows informational scenarios without a verdict, and every seed as a column', () => {
+    const text = formatAcrossSeeds(a, true);
+    expect(text).toMatch(/^\| scenario \| seed 5 \| seed 6 \| sum of 2 seeds \| seeds met \|$/m);
+    expect(text).toMatch(/^\| step \(info\) \|.*\| – \|$/m);
+  });
+
+  it('refuses reports whose scenarios differ', () => {
+    const other = buildReport({ scenarios: tinyScenarios().reverse(), seed: 7 }).data;
+    expect(() => acrossSeeds([reports[0]!, other])).toThrow(/scenario 0 is step, expected ramp/);
+  });
+});
+
 describe('acs-sim report', () => {
   const dir = mkdtempSync(join(tmpdir(), 'acs-sim-report-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -119,6 +145,27 @@ describe('acs-sim report', () => {
       ['nasa', 30, 5, 20],
       ['worldcup', 30, 5, 20],
     ]);
+  });
+
+  it('judges the goal per seed and on the sums over seeds (--seeds)', () => {
+    const out = join(dir, 'seeds');
+    const r = cli('report', '--only', 'nasa', '--nasa', tiny, '--out', out, '--seeds', '1-2,4');
+    expect(r.code).toBe(SIM_EXIT.ok);
+    expect(r.err).toMatch(/seed 4: 1\/1 nasa done/);
+    expect(r.out).toMatch(/across seeds/);
+    expect(r.out).toMatch(/On the sums over seeds 1, 2, 4: [01] of 1 goals met/);
+    const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData & { acrossSeeds: { seeds: number[] } };
+    expect(data.seed).toBe(1);
+    expect(data.acrossSeeds.seeds).toEqual([1, 2, 4]);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/## Across seeds\n\n\| scenario \| seed 1 \| seed 2 \| seed 4 \| sum of 3 seeds \| seeds met \|/);
+  });
+
+  it('exits 2 on a bad seed list', () => {
+    for (const bad of ['1-', '3-1', 'a,b']) {
+      const r = cli('report', '--seeds', bad);
+      expect(r.code).toBe(SIM_EXIT.usage);
+      expect(r.err).toMatch(/--seeds/);
+    }
   });
 
   it('exits 1 naming the flag when a trace file is missing, before running anything', () => {

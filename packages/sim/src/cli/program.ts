@@ -41,7 +41,9 @@ export interface ReportCliOptions {
   out: string;
   nasa: string;
   worldcup: string;
-  seed: number;
+  /** Seeds to run, the first one's runs drawn and detailed; `--seed N` alone means just N. */
+  seeds: number[];
+  seed?: number;
   only?: string;
 }
 
@@ -63,7 +65,7 @@ export function buildProgram(io: CliIo, onRun: (options: CliOptions) => void, on
     .addOption(new Option('--trace <file>', 'a t_seconds,rps CSV trace (e.g. /work/shared/traces/...)').conflicts('synthetic'))
     .addOption(new Option('--synthetic <kind>', 'a built-in trace').choices(SYNTHETIC_KINDS))
     .addOption(new Option('--policy <name>', "decision policy; 'both' runs reactive and predictive on the same arrivals").choices(POLICY_CHOICES).default('reactive'))
-    .option('--forecast-level <p>', 'predictive: prediction-interval level provisioned for (default 0.95)', fraction())
+    .option('--forecast-level <p>', 'predictive: prediction-interval level provisioned for (default 0.8)', fraction())
     .option('--season-s <s>', 'predictive: the load cycle in trace seconds, 0 for none (default 86400, a day)', decimal(0, { minExclusive: false }))
     .option('--policy-file <file>', 'scaling policy JSON (as the VIM takes it); defaults fill the rest')
     .addOption(new Option('--placement <strategy>', 'placement strategy').choices(PLACEMENT_STRATEGY_NAMES))
@@ -103,10 +105,25 @@ export function buildProgram(io: CliIo, onRun: (options: CliOptions) => void, on
     .option('--out <dir>', 'directory for report.md, report.json and the PNG charts', 'sim-report')
     .option('--nasa <file>', 'the NASA trace', DEFAULT_TRACE_PATHS.nasa)
     .option('--worldcup <file>', 'the World Cup trace', DEFAULT_TRACE_PATHS.worldcup)
-    .option('--seed <n>', 'seed for arrivals and the random synthetic traces', integer(0), 1)
+    .option('--seeds <list>', 'seeds to judge the goal over, e.g. 1,2,3,4 (charts and details from the first)', seedList, [1, 2, 3, 4])
+    .option('--seed <n>', 'one seed only (the same as --seeds n)', integer(0))
     .option('--only <names>', `comma-separated scenarios to run (${SCENARIO_NAMES.join(', ')})`)
     .action((options: ReportCliOptions) => onReport(options));
   return program;
+}
+
+/** `1,2,3,4` or `1-4` (or a mix): whole numbers ≥ 0, each once, in the order given. */
+function seedList(raw: string): number[] {
+  const seeds: number[] = [];
+  for (const part of raw.split(',')) {
+    const range = /^\s*(\d{1,9})\s*(?:-\s*(\d{1,9})\s*)?$/.exec(part);
+    if (range === null) throw new InvalidArgumentError(`expected seeds like 1,2,3 or 1-4, got ${JSON.stringify(raw)}`);
+    const from = Number(range[1]);
+    const to = range[2] === undefined ? from : Number(range[2]);
+    if (to < from || to - from > 1000) throw new InvalidArgumentError(`expected an increasing range of at most 1000 seeds, got ${part.trim()}`);
+    for (let n = from; n <= to; n++) if (!seeds.includes(n)) seeds.push(n);
+  }
+  return seeds;
 }
 
 function integer(min: number): (raw: string) => number {

@@ -1,26 +1,22 @@
 import type { ForecastView } from '@acs/api-types';
 import {
+  PREDICTIVE_CONTROLLER_DEFAULTS,
   accuracySummary,
-  capacityEstimate,
-  chooseModel,
-  combineWithReactive,
-  createAccuracyTracker,
-  createCapacityLearner,
-  createStartupTimeTracker,
+  controllerHorizonSteps,
+  createPredictiveController,
+  decidePredictive,
   forecast,
-  learnCapacity,
+  observeContainers,
+  observePoint,
+  observeStartup,
   parseFittedModel,
-  predictionHorizonSteps,
-  predictiveRecommendation,
-  recordActual,
-  recordForecast,
-  recordStartup,
-  startupEstimate,
-  updateModel,
-  type AccuracyState,
+  refit,
+  resolvePredictiveSettings,
+  retargetCapacity,
   type CapacityLearnerState,
   type CombinedRecommendation,
-  type FittedModel,
+  type PredictiveControllerSettings,
+  type PredictiveControllerState,
   type PredictiveMode,
   type Recommendation,
   type StartupTimeState,
@@ -41,9 +37,10 @@ export interface PredictiveSettings {
   seasonSlotSteps: number;
 }
 
+/** Off until switched on; the level is the predictive controller's, the one the simulator's report uses. */
 export const DEFAULT_PREDICTIVE_SETTINGS: PredictiveSettings = {
   mode: 'off',
-  level: 0.95,
+  level: PREDICTIVE_CONTROLLER_DEFAULTS.level,
   defaultCapacityRps: 25,
   seasonSlots: null,
   seasonSlotSteps: 1,
@@ -63,55 +60,50 @@ export interface PersistedForecast {
 
 /** At most a week at one point per 2 s: two daily seasons and then some. */
 const MAX_HISTORY_POINTS = 7 * 43_200;
-/** Refit (model selection and parameters) this often; between refits the model is updated online. */
-const REFIT_EVERY_STEPS = 150;
-/** Holt refits look at this much recent history; a seasonal refit at all of it. */
-const HOLT_FIT_WINDOW_STEPS = 1800;
-const MIN_FIT_POINTS = 10;
-/**
- * Control periods whose container samples are averaged into one capacity sample, and the relative interval
- * width above which headroom is added: the values the simulator's evaluation settled on (per-period samples
- * learned ~10% low; at tens of req/s, 2 s counting noise alone made every interval "wide").
- */
-const CAPACITY_SAMPLE_PERIODS = 15;
-const WIDE_RELATIVE_WIDTH = 1.5;
+
+/** The controller's settings for a service's: everything but mode, level and season is the shared default. */
+function controllerSettings(settings: PredictiveSettings): PredictiveControllerSettings {
+  return resolvePredictiveSettings({
+    mode: settings.mode,
+    level: settings.level,
+    season: settings.seasonSlots === null ? null : { slots: settings.seasonSlots, slotSteps: settings.seasonSlotSteps },
+  });
+}
 
 /**
- * A service's forecast in the VIM: one arrival-rate point per control period, a model kept up to date
- * online and refitted every few minutes, the capacity and start-up times it learns, and the predictive
- * policy that turns them into a count. The decisions themselves are @acs/scaling's.
+ * A service's forecast in the VIM: the history (one arrival-rate point per control period, gaps kept) and
+ * its persistence around @acs/scaling's predictive controller, which does everything else (model
+ * updates and refits, the capacity and start-up learners, the count) exactly as the simulator runs it.
  */
 export class ServiceForecast {
   private history: Array<number | null> = [];
   private startAt: number | undefined;
-  private model: FittedModel | null = null;
+  private state: PredictiveControllerState;
+  private controller: PredictiveControllerSettings;
   private modelAt: number | null = null;
-  private accuracy: AccuracyState = createAccuracyTracker();
-  private capacity: CapacityLearnerState;
-  private startup: StartupTimeState = createStartupTimeTracker();
-  private stepsSinceRefit = 0;
   private lastCombined: CombinedRecommendation | undefined;
   private lastPerContainerRps: number | null = null;
-  private capacitySum = { rps: 0, cpuPct: 0, periods: 0 };
 
   constructor(
     private settings: PredictiveSettings,
     private readonly stepMs: number,
-    private cpuTargetPct: number,
+    cpuTargetPct: number,
     saved?: PersistedForecast,
   ) {
-    this.capacity = createCapacityLearner({ targetUtilisationPct: cpuTargetPct, defaultPerContainerRps: settings.defaultCapacityRps });
+    this.controller = controllerSettings(settings);
+    this.state = createPredictiveController({ targetUtilisationPct: cpuTargetPct, defaultPerContainerRps: settings.defaultCapacityRps });
     if (saved && saved.stepMs === stepMs) {
       this.history = saved.history.slice(-MAX_HISTORY_POINTS);
       this.startAt = saved.startAt + (saved.history.length - this.history.length) * stepMs;
-      this.capacity = saved.capacity;
-      this.startup = saved.startup;
+      let model = null;
       try {
-        this.model = saved.model === null ? null : parseFittedModel(saved.model);
+        model = saved.model === null ? null : parseFittedModel(saved.model);
       } catch {
         // A model from another build: refit from the history, which is what matters.
-        this.model = null;
       }
+      const observations = this.history.filter((v) => v !== null).length;
+      this.state = { ...this.state, model, capacity: saved.capacity, startup: saved.startup, steps: this.history.length, observations };
+      if (model === null) this.state = refit(this.state, this.controller, this.recent);
     }
   }
 
@@ -119,19 +111,22 @@ export class ServiceForecast {
     return this.settings.mode;
   }
 
+  private readonly recent = (span: number): Array<number | null> => this.history.slice(-span);
+
   updateSettings(settings: PredictiveSettings, cpuTargetPct: number): void {
     const seasonChanged = settings.seasonSlots !== this.settings.seasonSlots || settings.seasonSlotSteps !== this.settings.seasonSlotSteps;
     this.settings = settings;
-    if (cpuTargetPct !== this.cpuTargetPct || settings.defaultCapacityRps !== this.capacity.defaultPerContainerRps) {
-      this.cpuTargetPct = cpuTargetPct;
-      this.capacity = { ...this.capacity, targetUtilisationPct: cpuTargetPct, defaultPerContainerRps: settings.defaultCapacityRps };
+    this.controller = controllerSettings(settings);
+    const capacity = this.state.capacity;
+    if (cpuTargetPct !== capacity.targetUtilisationPct || settings.defaultCapacityRps !== capacity.defaultPerContainerRps) {
+      this.state = retargetCapacity(this.state, cpuTargetPct, settings.defaultCapacityRps);
     }
-    if (seasonChanged) this.refit();
+    if (seasonChanged) this.refitNow();
   }
 
   /** A container went from started to ready in this long. */
   recordStartup(durationMs: number): void {
-    this.startup = recordStartup(this.startup, durationMs);
+    this.state = observeStartup(this.state, durationMs);
   }
 
   /**
@@ -144,72 +139,51 @@ export class ServiceForecast {
     const expected = Math.round((now - this.startAt) / this.stepMs);
     while (this.history.length < expected) this.pushPoint(null);
     this.pushPoint(arrivalRps);
-    if (perContainer) {
-      this.capacitySum.rps += perContainer.rps;
-      this.capacitySum.cpuPct += perContainer.cpuPct;
-      this.capacitySum.periods++;
-      if (this.capacitySum.periods >= CAPACITY_SAMPLE_PERIODS) {
-        const { rps, cpuPct, periods } = this.capacitySum;
-        this.capacity = learnCapacity(this.capacity, { rpsPerContainer: rps / periods, cpuPct: cpuPct / periods });
-        this.capacitySum = { rps: 0, cpuPct: 0, periods: 0 };
-      }
-    }
-    this.stepsSinceRefit++;
-    if (this.model === null || this.stepsSinceRefit >= REFIT_EVERY_STEPS) this.refit();
+    this.state = observeContainers(this.state, this.controller, perContainer);
   }
 
   private pushPoint(value: number | null): void {
     this.history.push(value);
-    const step = this.history.length - 1;
-    this.accuracy = recordActual(this.accuracy, step, value);
-    if (this.model) this.model = updateModel(this.model, value);
     if (this.history.length > MAX_HISTORY_POINTS) {
       this.history.shift();
       this.startAt = (this.startAt ?? 0) + this.stepMs;
     }
+    const refits = this.state.refits;
+    this.state = observePoint(this.state, this.controller, value, this.recent);
+    if (this.state.refits !== refits) this.modelAt = Date.now();
   }
 
-  private refit(): void {
-    this.stepsSinceRefit = 0;
-    if (this.history.filter((v) => v !== null).length < MIN_FIT_POINTS) return;
-    const { seasonSlots, seasonSlotSteps } = this.settings;
-    // Two seasons and a half are what a seasonal fit needs; more only costs event-loop time (a daily
-    // season of 2 s steps is ~100k points, ~0.3 s to fit).
-    const window = seasonSlots === null ? this.history.slice(-HOLT_FIT_WINDOW_STEPS) : this.history.slice(-Math.ceil(2.5 * seasonSlots * seasonSlotSteps));
-    this.model = chooseModel(window, seasonSlots ?? undefined, { seasonBucketSteps: seasonSlotSteps });
+  private refitNow(): void {
+    this.state = refit(this.state, this.controller, this.recent);
     this.modelAt = Date.now();
   }
 
-  private horizonSteps(controlPeriodMs: number): number {
-    return predictionHorizonSteps({ startupP90Ms: startupEstimate(this.startup).value, controlPeriodMs, stepMs: this.stepMs });
+  private timing(controlPeriodMs: number): { controlPeriodMs: number; stepMs: number } {
+    return { controlPeriodMs, stepMs: this.stepMs };
   }
 
   /**
    * Combines the reactive recommendation with the forecast per the mode. Pass the result's `state` to the
-   * next reactive call. Off, or without a model: the reactive recommendation unchanged.
+   * next reactive call. Off, or without a model: undefined, and the reactive recommendation stands.
    */
   combine(reactive: Recommendation, controlPeriodMs: number): CombinedRecommendation | undefined {
-    if (this.settings.mode === 'off' || this.model === null) return undefined;
-    const e = reactive.explanation;
-    const horizon = this.horizonSteps(controlPeriodMs);
-    const steps = forecast(this.model, horizon, this.settings.level);
-    const last = steps[steps.length - 1];
-    if (last) this.accuracy = recordForecast(this.accuracy, this.history.length - 1, last);
-    const perContainerRps = capacityEstimate(this.capacity).value;
-    this.lastPerContainerRps = perContainerRps;
-    const predictive = predictiveRecommendation({ forecast: steps, horizonSteps: horizon, perContainerRps, currentReplicas: e.currentReplicas, minReplicas: e.minReplicas, maxReplicas: e.maxReplicas, confidenceHeadroom: { wideRelativeWidth: WIDE_RELATIVE_WIDTH } });
-    this.lastCombined = combineWithReactive(reactive, predictive, this.settings.mode);
-    return this.lastCombined;
+    if (this.settings.mode === 'off' || this.state.model === null) return undefined;
+    const decision = decidePredictive(this.state, this.controller, reactive, this.timing(controlPeriodMs));
+    this.state = decision.state;
+    this.lastPerContainerRps = decision.perContainerRps;
+    this.lastCombined = decision.combined;
+    return decision.combined;
   }
 
   view(service: string, now: number, controlPeriodMs: number, points = 900): ForecastView {
-    const horizon = this.horizonSteps(controlPeriodMs);
+    const horizon = controllerHorizonSteps(this.state, this.timing(controlPeriodMs));
     const start = this.startAt ?? now;
     const first = Math.max(0, this.history.length - points);
     const history = this.history.slice(first).map((rps, i) => ({ at: new Date(start + (first + i) * this.stepMs).toISOString(), rps }));
     const lastAt = start + (this.history.length - 1) * this.stepMs;
-    const steps = this.model ? forecast(this.model, horizon, this.settings.level) : [];
-    const summary = accuracySummary(this.accuracy);
+    const model = this.state.model;
+    const steps = model ? forecast(model, horizon, this.settings.level) : [];
+    const summary = accuracySummary(this.state.accuracy);
     return {
       service,
       mode: this.settings.mode,
@@ -218,12 +192,12 @@ export class ServiceForecast {
       forecast: steps.map((s) => ({ at: new Date(lastAt + s.step * this.stepMs).toISOString(), mean: s.mean, lower: s.lower, upper: s.upper })),
       level: this.settings.level,
       horizonSteps: horizon,
-      model: this.model
+      model: model
         ? {
-            kind: this.model.kind,
-            seasonLength: this.model.seasonLength > 0 ? this.model.seasonLength * this.model.seasonBucketSteps : null,
+            kind: model.kind,
+            seasonLength: model.seasonLength > 0 ? model.seasonLength * model.seasonBucketSteps : null,
             fittedAt: this.modelAt === null ? null : new Date(this.modelAt).toISOString(),
-            params: { ...this.model.params } as unknown as Record<string, number>,
+            params: { ...model.params } as unknown as Record<string, number>,
           }
         : null,
       accuracy: { mape: summary.mape, coverage: summary.coverage, samples: summary.pairs },
@@ -234,7 +208,7 @@ export class ServiceForecast {
   }
 
   toJSON(): PersistedForecast {
-    return { version: 1, startAt: this.startAt ?? 0, stepMs: this.stepMs, history: this.history, model: this.model, capacity: this.capacity, startup: this.startup };
+    return { version: 1, startAt: this.startAt ?? 0, stepMs: this.stepMs, history: this.history, model: this.state.model, capacity: this.state.capacity, startup: this.state.startup };
   }
 }
 
