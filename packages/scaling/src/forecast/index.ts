@@ -19,3 +19,14 @@ export {
   type AccuracySummary,
   type PendingForecast,
 } from './accuracy';
+export {
+  CHANGE_DETECTOR_DEFAULTS,
+  createChangeDetector,
+  detectChange,
+  oneStepMean,
+  restartLevelTrend,
+  standardisedResidual,
+  type ChangeAlarm,
+  type ChangeDetectorSettings,
+  type ChangeDetectorState,
+} from './change';

@@ -1,4 +1,5 @@
 import { accuracySummary, createAccuracyTracker, recordActual, recordForecast, type AccuracyState } from '../forecast/accuracy';
+import { CHANGE_DETECTOR_DEFAULTS, createChangeDetector, detectChange, restartLevelTrend, standardisedResidual, type ChangeDetectorSettings, type ChangeDetectorState } from '../forecast/change';
 import { chooseModel, type ForecastHistory } from '../forecast/fit';
 import { forecast, updateModel } from '../forecast/predict';
 import type { ChooseModelOptions, FittedModel, ForecastStep, SmoothingParams } from '../forecast/types';
@@ -76,6 +77,14 @@ export interface PredictiveControllerSettings {
    * seeds, the same violations removed for 1–2 points less container-seconds on NASA and World Cup.
    */
   forecastHold: 'scale-down-window' | 'horizon';
+  /**
+   * Regime changes. `cusum`: a two-sided CUSUM on the standardised one-step residuals
+   * (`forecast/change.ts`); when it fires, level and trend restart from a line through the points since the
+   * change, so a rise out of a flat load (or the end of a rise) is followed at once instead of at the pace
+   * of smoothing parameters fitted on the calm before it. `off`: the model only smooths.
+   */
+  changeDetection: 'off' | 'cusum';
+  changeDetector: ChangeDetectorSettings;
 }
 
 /**
@@ -104,6 +113,8 @@ export const PREDICTIVE_CONTROLLER_DEFAULTS: Readonly<PredictiveControllerSettin
   capacitySamplePeriods: 15,
   calibrate: 'off',
   forecastHold: 'horizon',
+  changeDetection: 'cusum',
+  changeDetector: CHANGE_DETECTOR_DEFAULTS,
 });
 
 /** Forecast–actual pairs at the horizon needed before the interval is calibrated on them. */
@@ -137,6 +148,8 @@ export interface PredictiveControllerState {
   totals: ForecastTotals;
   /** Forecast counts of the last horizon, newest last (forecastHold `horizon`); absent in older states. */
   recentCounts?: Array<{ at: number; replicas: number }>;
+  /** The change detector (changeDetection `cusum`); absent in older states and until the first fit. */
+  change?: ChangeDetectorState;
 }
 
 export interface PredictiveControllerInit {
@@ -170,6 +183,7 @@ export function resolvePredictiveSettings(given: Partial<PredictiveControllerSet
     ...PREDICTIVE_CONTROLLER_DEFAULTS,
     ...given,
     confidenceHeadroom: { ...PREDICTIVE_CONTROLLER_DEFAULTS.confidenceHeadroom, ...given.confidenceHeadroom },
+    changeDetector: { ...PREDICTIVE_CONTROLLER_DEFAULTS.changeDetector, ...given.changeDetector },
   };
   const problems: string[] = [];
   type WholeSetting = 'minFitObservations' | 'refitEverySteps' | 'holtWindowSteps' | 'seasonWindowSeasons' | 'varianceWindow' | 'capacitySamplePeriods';
@@ -180,6 +194,7 @@ export function resolvePredictiveSettings(given: Partial<PredictiveControllerSet
   if (!['on', 'forecast-only', 'off'].includes(s.mode)) problems.push(`mode must be on, forecast-only or off, got ${String(s.mode)}`);
   if (!(s.level > 0 && s.level < 1)) problems.push(`level must be within (0, 1), got ${String(s.level)}`);
   if (!['scale-down-window', 'horizon'].includes(s.forecastHold)) problems.push(`forecastHold must be scale-down-window or horizon, got ${String(s.forecastHold)}`);
+  if (!['off', 'cusum'].includes(s.changeDetection)) problems.push(`changeDetection must be off or cusum, got ${String(s.changeDetection)}`);
   if (!['off', 'widen', 'full'].includes(s.calibrate)) problems.push(`calibrate must be off, widen or full, got ${String(s.calibrate)}`);
   if (s.season !== null && !(Number.isSafeInteger(s.season.slots) && s.season.slots >= 2 && Number.isSafeInteger(s.season.slotSteps) && s.season.slotSteps >= 1)) {
     problems.push(`season must have ≥ 2 whole slots of ≥ 1 whole steps, got ${JSON.stringify(s.season)}`);
@@ -217,6 +232,17 @@ export function observePoint(state: PredictiveControllerState, settings: Predict
     observations: state.observations + (known ? 1 : 0),
     sinceRefit: state.sinceRefit + 1,
   };
+  const updated = s.model;
+  if (settings.changeDetection === 'cusum' && state.model !== null && updated !== null) {
+    // Measured against the forecast made before this point was seen, in the model's own σ.
+    const d = settings.changeDetector;
+    const detected = detectChange(state.change ?? createChangeDetector(), standardisedResidual(state.model, value), step, d);
+    s = { ...s, change: detected.state };
+    if (detected.alarm !== null && (d.sides === 'both' || d.sides === detected.alarm.direction)) {
+      const span = Math.min(d.maxPoints, Math.max(d.minPoints, step - detected.alarm.fromStep + 1));
+      s = { ...s, model: restartLevelTrend(updated, recent(span), d.trend) };
+    }
+  }
   const season = settings.season;
   const seasonSteps = season === null ? 0 : season.slots * season.slotSteps;
   const seasonal = season !== null && s.steps >= 2 * seasonSteps;

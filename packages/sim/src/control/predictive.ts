@@ -91,6 +91,7 @@ export function createPredictiveDecider(options: Partial<PredictiveDeciderOption
     ...options,
     // Nested settings merge field by field, so setting one keeps the default of the other.
     confidenceHeadroom: { ...PREDICTIVE_DEFAULTS.confidenceHeadroom, ...options.confidenceHeadroom },
+    changeDetector: { ...PREDICTIVE_DEFAULTS.changeDetector, ...options.changeDetector },
     capacityLearner: { ...PREDICTIVE_DEFAULTS.capacityLearner, ...options.capacityLearner },
   };
   const problems: string[] = [];
