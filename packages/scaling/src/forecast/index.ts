@@ -29,4 +29,5 @@ export {
   type ChangeAlarm,
   type ChangeDetectorSettings,
   type ChangeDetectorState,
+  type RestartRule,
 } from './change';

@@ -198,6 +198,8 @@ function describe(state: PredictiveState | undefined, o: PredictiveDeciderOption
     forecastCoverage: s?.forecastCoverage == null ? null : round6(s.forecastCoverage),
     recentCoverage: s?.recentCoverage == null ? null : round6(s.recentCoverage),
     forecastRaisedPeriods: s?.raisedPeriods ?? 0,
+    changeAlarmsUp: s?.changeAlarms.up ?? 0,
+    changeAlarmsDown: s?.changeAlarms.down ?? 0,
     calibration: s?.calibration == null ? null : round3(s.calibration),
   };
 }

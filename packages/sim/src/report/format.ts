@@ -113,7 +113,7 @@ export function formatReportMarkdown(data: ReportData): string {
       md.push(
         `Forecaster at the end: ${String(d.model)}${d.seasonSteps === null ? '' : ` (season ${String(d.seasonSteps)} steps)`}, α ${String(d.alpha)}, β ${String(d.beta)}, γ ${String(d.gamma)}, φ ${String(d.phi)}; ${String(d.refits)} fits; horizon ${String(d.horizonSteps)} steps;`,
         `coverage of the ${pct(p.level)} interval at the horizon ${d.forecastCoverage === null ? '–' : pct(Number(d.forecastCoverage))}, MAPE ${d.forecastMape === null ? '–' : pct(Number(d.forecastMape))};`,
-        `learned capacity ${String(d.perContainerRps)} req/s per container (${String(d.capacitySource)}), start-up p90 ${String(d.startupP90Ms)} ms (${String(d.startupSource)}); the forecast raised the count in ${String(d.forecastRaisedPeriods)} periods.`,
+        `learned capacity ${String(d.perContainerRps)} req/s per container (${String(d.capacitySource)}), start-up p90 ${String(d.startupP90Ms)} ms (${String(d.startupSource)}); the forecast raised the count in ${String(d.forecastRaisedPeriods)} periods; the change detector restarted the level ${String(d.changeAlarmsUp ?? 0)} times up, ${String(d.changeAlarmsDown ?? 0)} down.`,
         '',
       );
     }
