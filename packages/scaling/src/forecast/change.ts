@@ -96,12 +96,16 @@ export function oneStepMean(model: FittedModel): number {
   return model.level + model.params.phi * model.trend + s;
 }
 
-/** (y − ŷ) / σ, or null when there is no σ to measure by (a gap, a model with no residuals yet, σ = 0 and y = ŷ). */
+/**
+ * (y − ŷ) / σ, or null for a gap or a model with no residuals yet. σ has a floor of a millionth of the
+ * forecast (at least 1e-6): after a perfectly constant stretch (σ = 0) a real change is then a huge z and
+ * fires at once, while rounding noise stays far below any threshold.
+ */
 export function standardisedResidual(model: FittedModel, value: number | null): number | null {
-  if (value === null || !Number.isFinite(value)) return null;
-  const sigma = Math.sqrt(Math.max(0, model.residualVariance));
-  if (!(sigma > 0) || model.residualCount === 0) return null;
-  const z = (value - oneStepMean(model)) / sigma;
+  if (value === null || !Number.isFinite(value) || model.residualCount === 0) return null;
+  const mean = oneStepMean(model);
+  const sigma = Math.max(Math.sqrt(Math.max(0, model.residualVariance)), 1e-6 * Math.max(1, Math.abs(mean)));
+  const z = (value - mean) / sigma;
   return Number.isFinite(z) ? z : null;
 }
 
