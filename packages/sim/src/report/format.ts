@@ -66,6 +66,9 @@ export function formatReportMarkdown(data: ReportData): string {
     `  ${p.holtWindowSteps} (Holt) or ${p.seasonWindowSeasons} seasons; trend ${p.damped ? 'damped' : 'undamped'}; interval variance over ${p.varianceWindow} residuals;`,
     `  capacity learned from containers' rps and CPU, averaged over ${p.capacitySamplePeriods} periods per sample.`,
     `- A forecast raise is held ${p.forecastHold === 'horizon' ? 'for one horizon, then the forecast of the moment and the reactive rule decide again' : "as the reactive rule's own recommendation, for its scale-down window"}; interval calibration on the forecasts' record: ${p.calibrate}.`,
+    p.changeDetection === 'cusum'
+      ? `- Change detection: a two-sided CUSUM on the one-step residuals in the model's σ (k ${String(p.changeDetector.slack)}, h ${String(p.changeDetector.threshold)}); on an alarm the ${p.changeDetector.trend === 'line' ? 'level and trend restart' : 'level restarts'} at a line through the points since the change, then the test rests ${String(p.changeDetector.refractory)} periods.`
+      : '- Change detection: off.',
     `- Goals: **fewer violations**: ${goalText(data, 'fewer')}; **no worse**: ${goalText(data, 'no-worse')}.`,
     '',
     '## Goals',
