@@ -19,8 +19,8 @@ import type { FittedModel } from './types';
  * of a CUSUM's change point). On an alarm the level restarts at a least-squares line through the points
  * since then, at the last point: the forecast starts from where the load is now, not from where smoothing
  * has got to. The trend stays the model's (`level`, the default) or takes the line's slope (`line`): over
- * seeds 1–4 `line` followed the steep ramp better (114 → 25 violation-seconds instead of 33) but a slope
- * through a few noisy points, extrapolated over a 16-step horizon, cost NASA and World Cup +21–27 %
+ * seeds 1–4 `line` followed the steep ramp better (114 → 25–28 violation-seconds instead of 33) but a slope
+ * through a few noisy points, extrapolated over a 16-step horizon, cost NASA and World Cup +19 to +27 %
  * container-seconds (docs/elasticity-report.md, "Tuning").
  *
  * After an alarm the test rests for `refractory` steps: σ comes from the calm before the change (load
