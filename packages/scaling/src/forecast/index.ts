@@ -19,3 +19,15 @@ export {
   type AccuracySummary,
   type PendingForecast,
 } from './accuracy';
+export {
+  CHANGE_DETECTOR_DEFAULTS,
+  createChangeDetector,
+  detectChange,
+  oneStepMean,
+  restartLevelTrend,
+  standardisedResidual,
+  type ChangeAlarm,
+  type ChangeDetectorSettings,
+  type ChangeDetectorState,
+  type RestartRule,
+} from './change';

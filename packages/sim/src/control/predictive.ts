@@ -91,6 +91,7 @@ export function createPredictiveDecider(options: Partial<PredictiveDeciderOption
     ...options,
     // Nested settings merge field by field, so setting one keeps the default of the other.
     confidenceHeadroom: { ...PREDICTIVE_DEFAULTS.confidenceHeadroom, ...options.confidenceHeadroom },
+    changeDetector: { ...PREDICTIVE_DEFAULTS.changeDetector, ...options.changeDetector },
     capacityLearner: { ...PREDICTIVE_DEFAULTS.capacityLearner, ...options.capacityLearner },
   };
   const problems: string[] = [];
@@ -197,6 +198,8 @@ function describe(state: PredictiveState | undefined, o: PredictiveDeciderOption
     forecastCoverage: s?.forecastCoverage == null ? null : round6(s.forecastCoverage),
     recentCoverage: s?.recentCoverage == null ? null : round6(s.recentCoverage),
     forecastRaisedPeriods: s?.raisedPeriods ?? 0,
+    changeAlarmsUp: s?.changeAlarms.up ?? 0,
+    changeAlarmsDown: s?.changeAlarms.down ?? 0,
     calibration: s?.calibration == null ? null : round3(s.calibration),
   };
 }

@@ -66,6 +66,9 @@ export function formatReportMarkdown(data: ReportData): string {
     `  ${p.holtWindowSteps} (Holt) or ${p.seasonWindowSeasons} seasons; trend ${p.damped ? 'damped' : 'undamped'}; interval variance over ${p.varianceWindow} residuals;`,
     `  capacity learned from containers' rps and CPU, averaged over ${p.capacitySamplePeriods} periods per sample.`,
     `- A forecast raise is held ${p.forecastHold === 'horizon' ? 'for one horizon, then the forecast of the moment and the reactive rule decide again' : "as the reactive rule's own recommendation, for its scale-down window"}; interval calibration on the forecasts' record: ${p.calibrate}.`,
+    p.changeDetection === 'cusum'
+      ? `- Change detection: a two-sided CUSUM on the one-step residuals in the model's σ (k ${String(p.changeDetector.slack)}, h ${String(p.changeDetector.threshold)}); on an alarm the ${p.changeDetector.trend === 'line' ? 'level and trend restart' : 'level restarts'} at a line through the points since the change, then the test rests ${String(p.changeDetector.refractory)} periods.`
+      : '- Change detection: off.',
     `- Goals: **fewer violations**: ${goalText(data, 'fewer')}; **no worse**: ${goalText(data, 'no-worse')}.`,
     '',
     '## Goals',
@@ -113,7 +116,7 @@ export function formatReportMarkdown(data: ReportData): string {
       md.push(
         `Forecaster at the end: ${String(d.model)}${d.seasonSteps === null ? '' : ` (season ${String(d.seasonSteps)} steps)`}, α ${String(d.alpha)}, β ${String(d.beta)}, γ ${String(d.gamma)}, φ ${String(d.phi)}; ${String(d.refits)} fits; horizon ${String(d.horizonSteps)} steps;`,
         `coverage of the ${pct(p.level)} interval at the horizon ${d.forecastCoverage === null ? '–' : pct(Number(d.forecastCoverage))}, MAPE ${d.forecastMape === null ? '–' : pct(Number(d.forecastMape))};`,
-        `learned capacity ${String(d.perContainerRps)} req/s per container (${String(d.capacitySource)}), start-up p90 ${String(d.startupP90Ms)} ms (${String(d.startupSource)}); the forecast raised the count in ${String(d.forecastRaisedPeriods)} periods.`,
+        `learned capacity ${String(d.perContainerRps)} req/s per container (${String(d.capacitySource)}), start-up p90 ${String(d.startupP90Ms)} ms (${String(d.startupSource)}); the forecast raised the count in ${String(d.forecastRaisedPeriods)} periods; the change detector restarted the level ${String(d.changeAlarmsUp ?? 0)} times up, ${String(d.changeAlarmsDown ?? 0)} down.`,
         '',
       );
     }
