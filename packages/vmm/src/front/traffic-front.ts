@@ -22,6 +22,9 @@ export interface TrafficFrontOptions {
   upstreamTimeoutMs: number;
 }
 
+/** The first attempt has tried nothing: one shared empty set instead of one per request. */
+const NOTHING_TRIED: ReadonlySet<string> = new Set();
+
 interface Pending {
   req: IncomingMessage;
   res: ServerResponse;
@@ -211,7 +214,7 @@ export class TrafficFront implements TrafficBackends {
 
   /** Sends the request to a container with a free slot; false when none has one. */
   private dispatch(pending: Pending): boolean {
-    const target = this.pick(new Set());
+    const target = this.pick(NOTHING_TRIED);
     if (!target) return false;
     this.plan.onStart(target);
     this.forwarder.forward(pending.req, pending.res, target, this.plan);
