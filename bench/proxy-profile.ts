@@ -181,7 +181,7 @@ async function main(): Promise<void> {
     console.log('');
     if (PERF) {
       console.log(`${name}, pid ${pid}: ${cpuUs.toFixed(0)} µs CPU a request (/proc)`);
-      console.log(perfSummary(pid, result.requests));
+      console.log(perfSummary(pid));
       return;
     }
     const { total, byFunction, byArea } = summarise(readProfile(pid), fromUs, toUs);
@@ -213,7 +213,7 @@ function startPerf(pid: number): { done: Promise<void> } {
 }
 
 /** Self CPU per symbol (kernel and user) as µs per request, and per area (kernel, V8/Node C++, JIT-compiled JS). */
-function perfSummary(pid: number, requests: number): string {
+function perfSummary(pid: number): string {
   const report = spawnSync('perf', ['report', '-i', perfFile(pid), '--no-children', '--sort', 'dso,sym', '--stdio', '-g', 'none', '--percent-limit', '0'], {
     encoding: 'utf8',
     timeout: 120_000,
@@ -222,7 +222,7 @@ function perfSummary(pid: number, requests: number): string {
   // perf's own CPU reading would be the samples × the period; /proc is the reference, perf gives the split.
   const rows = report.stdout
     .split('\n')
-    .map((l) => /^\s+(\d+\.\d+)%\s+(\S+)\s+\[(.)\]\s+(.*)$/.exec(l))
+    .map((l) => /^\s+(\d+\.\d+)%\s+(\[JIT\] tid \d+|\S+)\s+\[(.)\]\s+(.*)$/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ pct: Number(m[1]), dso: m[2]!, kernel: m[3] === 'k', sym: m[4]!.trim() }));
   const areaOf = (r: (typeof rows)[number]): string =>

@@ -57,10 +57,32 @@ function connectionListed(value: string | string[] | number | undefined): string
 /** Bounds the per-target proxy cache; far above the containers one VM or VMs one VIM has. */
 const MAX_CACHED_TARGETS = 256;
 
+/** Streaming a response: the client's response an upstream response goes to, and back. */
+const CLIENT_RESPONSE = Symbol('acs.forwarder.clientResponse');
+const UPSTREAM_RESPONSE = Symbol('acs.forwarder.upstreamResponse');
 /** The attempt a request (and its response) is on now, kept on the objects themselves. */
 const ATTEMPT = Symbol('acs.forwarder.attempt');
 type TrackedRequest = IncomingMessage & { [ATTEMPT]?: Attempt };
-type TrackedResponse = ServerResponse & { [ATTEMPT]?: Attempt };
+type TrackedResponse = ServerResponse & { [ATTEMPT]?: Attempt; [UPSTREAM_RESPONSE]?: IncomingMessage };
+
+type TrackedUpstreamResponse = IncomingMessage & { [CLIENT_RESPONSE]?: ServerResponse };
+
+function onUpstreamData(this: TrackedUpstreamResponse, chunk: Buffer): void {
+  const res = this[CLIENT_RESPONSE];
+  // Backpressure: a slow client pauses the upstream until its socket drains.
+  if (res && !res.write(chunk)) {
+    this.pause();
+    res.once('drain', onClientDrain);
+  }
+}
+
+function onClientDrain(this: TrackedResponse): void {
+  this[UPSTREAM_RESPONSE]?.resume();
+}
+
+function onUpstreamEnd(this: TrackedUpstreamResponse): void {
+  this[CLIENT_RESPONSE]?.end();
+}
 
 function attemptOf(req: IncomingMessage): Attempt | undefined {
   return (req as TrackedRequest)[ATTEMPT];
@@ -118,7 +140,9 @@ export class Forwarder {
     // xfwd off: forward() sets X-Forwarded-* once per hop, without http-proxy's per-request closures and
     // Host regex. selfHandleResponse: onProxyRes writes status and headers in one writeHead with an array,
     // instead of http-proxy's passes calling res.setHeader once per upstream header.
-    proxy = httpProxy.createProxyServer({ target: url, xfwd: false, selfHandleResponse: true, agent: this.agent });
+    // toProxy: forward req.url as it is, instead of http-proxy's url.parse of it on every request; forward()
+    // turns an absolute-form target into origin-form first, which is all that parse was for.
+    proxy = httpProxy.createProxyServer({ target: url, xfwd: false, selfHandleResponse: true, toProxy: true, agent: this.agent });
     proxy.on('proxyReq', (proxyReq: ClientRequest, req: IncomingMessage) => this.onProxyReq(proxyReq, req));
     proxy.on('proxyRes', (proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse) => this.onProxyRes(proxyRes, req, res));
     this.proxies.set(url, proxy);
@@ -179,7 +203,12 @@ export class Forwarder {
     const status = proxyRes.statusCode ?? 502;
     if (proxyRes.statusMessage) res.writeHead(status, proxyRes.statusMessage, headers);
     else res.writeHead(status, headers);
-    proxyRes.pipe(res);
+    // What proxyRes.pipe(res) does for a response, with shared handlers: pipe builds about eight closures
+    // and adds and removes a dozen listeners per response, a visible share of a small request's hop.
+    (proxyRes as TrackedUpstreamResponse)[CLIENT_RESPONSE] = res;
+    (res as TrackedResponse)[UPSTREAM_RESPONSE] = proxyRes;
+    proxyRes.on('data', onUpstreamData);
+    proxyRes.on('end', onUpstreamEnd);
   }
 
   /** Applies to attempts started from now on. */
@@ -234,6 +263,7 @@ export class Forwarder {
   forward(req: IncomingMessage, res: ServerResponse, first: ForwardTarget, plan: ForwardingPlan): void {
     // Once per hop, here rather than per attempt, so a retry forwards the same values.
     appendForwarded(req);
+    if (req.url !== undefined && !req.url.startsWith('/')) req.url = originForm(req.url);
     this.attempt(new Attempt(this.awaitingResponse, req, res, first, plan, undefined));
   }
 
@@ -244,7 +274,8 @@ export class Forwarder {
     const { req, res, target, plan } = attempt;
     (req as TrackedRequest)[ATTEMPT] = attempt;
     (res as TrackedResponse)[ATTEMPT] = attempt;
-    res.once('close', onResponseClose);
+    // on, not once: 'close' comes once anyway, and once allocates a wrapper per request.
+    res.on('close', onResponseClose);
     attempt.servedBy = plan.servedBy?.(target);
     proxyWeb(this.proxyFor(target.url), req, res, this.onAttemptError);
   }
@@ -308,6 +339,16 @@ function appendForwarded(req: IncomingMessage): void {
   headers['x-forwarded-port'] = appended(headers['x-forwarded-port'], port);
   headers['x-forwarded-proto'] = appended(headers['x-forwarded-proto'], encrypted ? 'https' : 'http');
   if (!headers['x-forwarded-host']) headers['x-forwarded-host'] = host ?? '';
+}
+
+/** `http://host/path?q` → `/path?q` (what http-proxy forwarded for an absolute-form request target). */
+function originForm(target: string): string {
+  try {
+    const parsed = new URL(target);
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return target.startsWith('*') ? target : `/${target}`;
+  }
 }
 
 function appended(existing: string | string[] | undefined, value: string): string {
