@@ -18,6 +18,8 @@ export interface AttemptOutcome {
   status: number | undefined;
   failure: 'none' | 'connect' | 'timeout' | 'client-gone' | 'upstream-error';
   durationMs: number;
+  /** True when `onUpstreamDone` was called for this attempt before it ended. */
+  upstreamDone?: boolean;
 }
 
 export interface ForwardingPlan {
@@ -30,6 +32,13 @@ export interface ForwardingPlan {
   onEnd(target: ForwardTarget, outcome: AttemptOutcome): void;
   /** Header naming who served the response, or undefined to leave it to the upstream. */
   servedBy?(target: ForwardTarget): string | undefined;
+  /**
+   * The target has sent its whole response: it is done with this request, though the client may still be
+   * receiving it. At most once per attempt, always before `onEnd` (whose outcome then says
+   * `upstreamDone: true`). With it, the next request for that target goes out before this response is
+   * written to the client: tier 2 gives the container's in-flight slot back here.
+   */
+  onUpstreamDone?(target: ForwardTarget): void;
 }
 
 export interface ForwarderOptions {
@@ -81,7 +90,29 @@ function onClientDrain(this: TrackedResponse): void {
 }
 
 function onUpstreamEnd(this: TrackedUpstreamResponse): void {
-  this[CLIENT_RESPONSE]?.end();
+  const res = this[CLIENT_RESPONSE];
+  (res as TrackedResponse | undefined)?.[ATTEMPT]?.upstreamDone();
+  res?.end();
+}
+
+function streamToClient(proxyRes: IncomingMessage): void {
+  proxyRes.on('data', onUpstreamData);
+  proxyRes.on('end', onUpstreamEnd);
+}
+
+/**
+ * Runs once the socket read that brought the response headers has been parsed. A small response is then
+ * complete: the target's slot is given back at once, and the response is streamed to the client only in
+ * the check phase, so that the next request's bytes (written a few ticks into the dispatch) reach the
+ * target before this response's reach the client, and the target works while we write.
+ */
+function releaseThenStream(proxyRes: IncomingMessage, attempt: Attempt): void {
+  if (proxyRes.complete) {
+    attempt.upstreamDone();
+    setImmediate(streamToClient, proxyRes);
+  } else {
+    streamToClient(proxyRes);
+  }
 }
 
 function attemptOf(req: IncomingMessage): Attempt | undefined {
@@ -207,8 +238,8 @@ export class Forwarder {
     // and adds and removes a dozen listeners per response, a visible share of a small request's hop.
     (proxyRes as TrackedUpstreamResponse)[CLIENT_RESPONSE] = res;
     (res as TrackedResponse)[UPSTREAM_RESPONSE] = proxyRes;
-    proxyRes.on('data', onUpstreamData);
-    proxyRes.on('end', onUpstreamEnd);
+    if (attempt?.plan.onUpstreamDone) process.nextTick(releaseThenStream, proxyRes, attempt);
+    else streamToClient(proxyRes);
   }
 
   /** Applies to attempts started from now on. */
@@ -373,6 +404,7 @@ class Attempt {
   /** X-Served-By for this attempt's response, from the plan. */
   servedBy: string | undefined = undefined;
   private ended = false;
+  private released = false;
   // Sub-millisecond: a zero-work hop takes well under 1 ms, and the adaptive in-flight limit and the
   // latency histograms both need to tell 0.3 ms from 0.9 ms.
   private readonly startedAt = performance.now();
@@ -388,10 +420,17 @@ class Attempt {
   }
 
   /** Reports the outcome to the plan, exactly once. */
-  end(outcome: Omit<AttemptOutcome, 'durationMs'>): void {
+  end(outcome: Omit<AttemptOutcome, 'durationMs' | 'upstreamDone'>): void {
     if (this.ended) return;
     this.ended = true;
-    this.plan.onEnd(this.target, { status: outcome.status, failure: outcome.failure, durationMs: performance.now() - this.startedAt });
+    this.plan.onEnd(this.target, { status: outcome.status, failure: outcome.failure, durationMs: performance.now() - this.startedAt, upstreamDone: this.released });
+  }
+
+  /** Tells the plan the target is done with the request (see ForwardingPlan.onUpstreamDone), once, before the end. */
+  upstreamDone(): void {
+    if (this.ended || this.released) return;
+    this.released = true;
+    this.plan.onUpstreamDone?.(this.target);
   }
 }
 
