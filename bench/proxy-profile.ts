@@ -200,7 +200,7 @@ async function main(): Promise<void> {
 // charged to that syscall (writev looks huge). perf's cpu-clock samples only when the process is on a CPU,
 // and sees the kernel side too; used when perf is installed and allowed.
 
-const PERF = spawnSync('perf', ['stat', '-e', 'task-clock', 'true'], { encoding: 'utf8', timeout: 10_000 }).status === 0;
+const PERF = process.env.ACS_PROFILER !== 'v8' && spawnSync('perf', ['stat', '-e', 'task-clock', 'true'], { encoding: 'utf8', timeout: 10_000 }).status === 0;
 
 function perfFile(pid: number): string {
   return join(profileDir, `perf-${pid}.data`);

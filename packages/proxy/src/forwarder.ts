@@ -191,7 +191,8 @@ export class Forwarder {
       if (headers[name] !== undefined && name !== 'transfer-encoding') proxyReq.removeHeader(name);
     }
     const listed = headers['connection'];
-    if (listed !== undefined) for (const name of connectionListed(listed)) proxyReq.removeHeader(name);
+    // Tier 1's agent always sends "Connection: keep-alive", which names no header: no split for it.
+    if (listed !== undefined && !CONNECTION_OPTIONS.has(listed)) for (const name of connectionListed(listed)) proxyReq.removeHeader(name);
     // Removed where the attempt is known to end (response started, error, client gone): a per-request
     // 'close' listener here cost as much as the socket timer it replaced.
     attempt.deadline = Date.now() + this.options.upstreamTimeoutMs;
@@ -365,7 +366,8 @@ function appendForwarded(req: IncomingMessage): void {
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
   const host = headers.host;
   const colon = host === undefined ? -1 : host.lastIndexOf(':');
-  const port = colon >= 0 && host !== undefined && /^\d+$/.test(host.slice(colon + 1)) ? host.slice(colon + 1) : encrypted ? '443' : '80';
+  const hostPort = colon >= 0 && host !== undefined ? host.slice(colon + 1) : '';
+  const port = isDigits(hostPort) ? hostPort : encrypted ? '443' : '80';
   headers['x-forwarded-for'] = appended(headers['x-forwarded-for'], req.socket.remoteAddress ?? '');
   headers['x-forwarded-port'] = appended(headers['x-forwarded-port'], port);
   headers['x-forwarded-proto'] = appended(headers['x-forwarded-proto'], encrypted ? 'https' : 'http');
@@ -380,6 +382,15 @@ function originForm(target: string): string {
   } catch {
     return target.startsWith('*') ? target : `/${target}`;
   }
+}
+
+function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function appended(existing: string | string[] | undefined, value: string): string {
