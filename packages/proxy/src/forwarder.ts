@@ -74,7 +74,7 @@ const ATTEMPT = Symbol('acs.forwarder.attempt');
 type TrackedRequest = IncomingMessage & { [ATTEMPT]?: Attempt };
 type TrackedResponse = ServerResponse & { [ATTEMPT]?: Attempt; [UPSTREAM_RESPONSE]?: IncomingMessage };
 
-type TrackedUpstreamResponse = IncomingMessage & { [CLIENT_RESPONSE]?: ServerResponse };
+type TrackedUpstreamResponse = IncomingMessage & { [CLIENT_RESPONSE]?: TrackedResponse };
 
 function onUpstreamData(this: TrackedUpstreamResponse, chunk: Buffer): void {
   const res = this[CLIENT_RESPONSE];
@@ -91,7 +91,7 @@ function onClientDrain(this: TrackedResponse): void {
 
 function onUpstreamEnd(this: TrackedUpstreamResponse): void {
   const res = this[CLIENT_RESPONSE];
-  (res as TrackedResponse | undefined)?.[ATTEMPT]?.upstreamDone();
+  res?.[ATTEMPT]?.upstreamDone();
   res?.end();
 }
 
