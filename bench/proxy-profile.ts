@@ -1,15 +1,22 @@
 /**
- * npm run bench:proxy-profile
+ * npm run bench:proxy-profile            (ACS_PROFILER=v8 npm run bench:proxy-profile for V8's sampler)
  *
- * Where the CPU of a request through both tiers goes. Starts one real acs-vim and one real acs-vmm with
- * `node --cpu-prof`, one zero-work container through the admin API, drives /work?ms=0 through tier 1 with
- * wrk (the bench:proxy (c) settings: -c32, 12 s after a 2 s warm-up), stops both daemons with SIGTERM so
- * they write their profiles, and prints per process: CPU µs per request (from /proc/<pid>/stat) and the
- * functions with the most self time during the wrk run, grouped by where they live (our code,
- * http-proxy, Node's http/net internals, GC, native).
+ * Where the CPU of a request through both tiers goes. Starts one real acs-vim and one real acs-vmm, one
+ * zero-work container through the admin API, drives /work?ms=0 through tier 1 with wrk (the bench:proxy
+ * (c) settings: -c32, 12 s after a 2 s warm-up) and prints per process the CPU µs per request (from
+ * /proc/<pid>/stat) and where it went:
+ * - with `perf` installed and allowed: `perf record -e cpu-clock` on each daemon during the wrk run (CPU
+ *   time only, kernel included; the daemons run with --perf-basic-prof so JIT-compiled functions have
+ *   names), split by area (kernel, Node/V8 C++, V8 builtins, JIT-compiled JS, libc) and the top symbols;
+ * - otherwise (or ACS_PROFILER=v8): V8's sampling profiler, started in each daemon by a preload
+ *   (bench/support/cpu-profile-preload.js) and written when SIGTERM stops it, summarised as self time
+ *   per function over the wrk run, grouped by where the code lives (ours, http-proxy, Node's http and
+ *   net internals, GC, native). It samples on wall time: on a loaded machine, preemption inside a
+ *   syscall is charged to that syscall.
  *
  * Bounded like the other benchmarks (run-bounds: 5-minute limit, clean-up on any exit); everything on
- * 127.0.0.1; the container carries this run's agent id label and is removed on the way out.
+ * 127.0.0.1; the container carries this run's agent id label and is removed on the way out, and so are
+ * the profiles and perf's /tmp/perf-<pid>.map files.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -136,7 +143,7 @@ async function main(): Promise<void> {
   // --perf-basic-prof: JIT-compiled functions get names in perf's view (/tmp/perf-<pid>.map, removed after).
   const env = {
     // One profiler at a time: V8's own sampler costs CPU that perf would count.
-    NODE_OPTIONS: PERF ? '--perf-basic-prof' : `--require ${join(__dirname, 'support', 'cpu-profile-preload.cjs')}`,
+    NODE_OPTIONS: PERF ? '--perf-basic-prof' : `--require ${join(__dirname, 'support', 'cpu-profile-preload.js')}`,
     ACS_CPU_PROFILE_DIR: profileDir,
     ACS_CPU_PROFILE_INTERVAL_US: String(SAMPLE_US),
   };

@@ -17,6 +17,11 @@
  *
  * Goals: (c)/(d) ≥ 0.35 in req/s; (e) ≥ 90 % of 50 req/s with p99 under 200 ms (10 × the work).
  *
+ * Each row also prints CPU µs per request of acs-vim, acs-vmm and nginx (their CPU time from /proc over the
+ * run ÷ requests wrk completed). On a shared machine req/s and the ratio swing with other load; CPU per
+ * request swings much less, and is the number to drive down. `npm run bench:proxy-profile` shows where
+ * it goes.
+ *
  * Bounded: every wrk run is -d<seconds> and killed if it overruns, every wait has a deadline, and the
  * whole run an 8-minute limit (installing wrk and nginx, when needed, has its own). Every process it starts
  * (daemons, wrk, nginx) and every container its agent starts (label acs.vmm=<this run's agent id>) is
