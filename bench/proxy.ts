@@ -17,6 +17,11 @@
  *
  * Goals: (c)/(d) ≥ 0.35 in req/s; (e) ≥ 90 % of 50 req/s with p99 under 200 ms (10 × the work).
  *
+ * Each row also prints CPU µs per request of acs-vim, acs-vmm and nginx (their CPU time from /proc over the
+ * run ÷ requests wrk completed). On a shared machine req/s and the ratio swing with other load; CPU per
+ * request swings much less, and is the number to drive down. `npm run bench:proxy-profile` shows where
+ * it goes.
+ *
  * Bounded: every wrk run is -d<seconds> and killed if it overruns, every wait has a deadline, and the
  * whole run an 8-minute limit (installing wrk and nginx, when needed, has its own). Every process it starts
  * (daemons, wrk, nginx) and every container its agent starts (label acs.vmm=<this run's agent id>) is
@@ -413,6 +418,11 @@ interface Measured {
   result: WrkResult;
   /** CPU used during the run, in % of one core: VIM, VMM, nginx (master + worker). */
   cpuPct: { vim: number; vmm: number; nginx: number };
+  /**
+   * CPU time per request served, in µs: VIM, VMM, nginx. Far steadier than req/s on a shared machine (other
+   * load slows a request down but hardly changes the CPU it takes), so the number to drive down.
+   */
+  cpuUsPerRequest: { vim: number; vmm: number; nginx: number };
 }
 
 async function main(): Promise<void> {
@@ -455,13 +465,16 @@ async function main(): Promise<void> {
     const result = await runWrk(url, { connections, seconds, timeout: WRK_TIMEOUT }, wrkChildren);
     const wall = (Date.now() - startedAt) / 1000;
     const pct = (now: number, then: number): number => (100 * (now - then)) / wall;
-    const cpuPct = { vim: pct(cpuSeconds(pids.vim), before.vim), vmm: pct(cpuSeconds(pids.vmm), before.vmm), nginx: pct(cpuSeconds(pids.nginx), before.nginx) };
+    const after = { vim: cpuSeconds(pids.vim), vmm: cpuSeconds(pids.vmm), nginx: cpuSeconds(pids.nginx) };
+    const cpuPct = { vim: pct(after.vim, before.vim), vmm: pct(after.vmm, before.vmm), nginx: pct(after.nginx, before.nginx) };
+    const perRequest = (now: number, then: number): number => (1e6 * (now - then)) / Math.max(1, result.requests);
+    const cpuUsPerRequest = { vim: perRequest(after.vim, before.vim), vmm: perRequest(after.vmm, before.vmm), nginx: perRequest(after.nginx, before.nginx) };
     assertUp(vim.daemon, vmm);
     console.log(
       `  (${key}) ${label.padEnd(34)} ${String(Math.round(result.okPerSecond)).padStart(6)} req/s, p50 ${fmtMs(result.p50Ms)}, p99 ${fmtMs(result.p99Ms)}` +
         `${result.non2xx + result.socketErrors > 0 ? `, ${result.non2xx} non-2xx, ${result.socketErrors} socket errors` : ''}`,
     );
-    return { key, label, url, connections, seconds, result, cpuPct };
+    return { key, label, url, connections, seconds, result, cpuPct, cpuUsPerRequest };
   };
 
   // Warms up the JIT in both fronts, the container and nginx; not reported.
@@ -509,6 +522,7 @@ async function main(): Promise<void> {
     String(m.result.non2xx),
     String(m.result.socketErrors),
     `${Math.round(m.cpuPct.vim)} / ${Math.round(m.cpuPct.vmm)} / ${Math.round(m.cpuPct.nginx)}`,
+    `${Math.round(m.cpuUsPerRequest.vim)} / ${Math.round(m.cpuUsPerRequest.vmm)} / ${Math.round(m.cpuUsPerRequest.nginx)}`,
   ]);
 
   const cOverD = ratio('c', 'd');
@@ -518,8 +532,8 @@ async function main(): Promise<void> {
   const goalE = eShare >= GOAL_E_SHARE && e.result.p99Ms < GOAL_E_P99_MS;
 
   console.log('');
-  console.log('req/s = successful (2xx) responses a second; socket errors include wrk timeouts (10 s); CPU = % of one core during the run, acs-vim / acs-vmm / nginx (master + worker)');
-  console.log(table(['', 'path', 'url', 'wrk', 'req/s', 'of limit', 'p50', 'p99', 'non-2xx', 'socket err', 'CPU % vim/vmm/nginx'], rows, 4));
+  console.log('req/s = successful (2xx) responses a second; socket errors include wrk timeouts (10 s); CPU = % of one core during the run, acs-vim / acs-vmm / nginx (master + worker); CPU µs/req = CPU time of each ÷ requests wrk completed (a process not on the path still ticks a little)');
+  console.log(table(['', 'path', 'url', 'wrk', 'req/s', 'of limit', 'p50', 'p99', 'non-2xx', 'socket err', 'CPU % vim/vmm/nginx', 'CPU µs/req vim/vmm/nginx'], rows, 4));
   console.log('');
   console.log(`ratios (req/s): (c)/(d) both tiers ÷ nginx = ${cOverD.toFixed(2)}   (b)/(a) tier 2 ÷ direct = ${ratio('b', 'a').toFixed(2)}   (c)/(b) both tiers ÷ tier 2 = ${ratio('c', 'b').toFixed(2)}   (d)/(a) nginx ÷ direct = ${ratio('d', 'a').toFixed(2)}`);
   console.log(`(e) requests per container during the run (VMM reports): ${split.join(', ')}`);

@@ -18,6 +18,8 @@ export interface AttemptOutcome {
   status: number | undefined;
   failure: 'none' | 'connect' | 'timeout' | 'client-gone' | 'upstream-error';
   durationMs: number;
+  /** True when `onUpstreamDone` was called for this attempt before it ended. */
+  upstreamDone?: boolean;
 }
 
 export interface ForwardingPlan {
@@ -30,6 +32,13 @@ export interface ForwardingPlan {
   onEnd(target: ForwardTarget, outcome: AttemptOutcome): void;
   /** Header naming who served the response, or undefined to leave it to the upstream. */
   servedBy?(target: ForwardTarget): string | undefined;
+  /**
+   * The target has sent its whole response: it is done with this request, though the client may still be
+   * receiving it. At most once per attempt, always before `onEnd` (whose outcome then says
+   * `upstreamDone: true`). With it, the next request for that target goes out before this response is
+   * written to the client: tier 2 gives the container's in-flight slot back here.
+   */
+  onUpstreamDone?(target: ForwardTarget): void;
 }
 
 export interface ForwarderOptions {
@@ -43,6 +52,9 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
  * headers a Connection header names. Framing (transfer-encoding) is redone by Node on each hop.
  */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const HOP_BY_HOP_SET = new Set(HOP_BY_HOP);
+/** Connection tokens that name no header, so a response carrying only them needs no second pass. */
+const CONNECTION_OPTIONS = new Set(['keep-alive', 'close']);
 
 function connectionListed(value: string | string[] | number | undefined): string[] {
   if (value === undefined) return [];
@@ -54,10 +66,54 @@ function connectionListed(value: string | string[] | number | undefined): string
 /** Bounds the per-target proxy cache; far above the containers one VM or VMs one VIM has. */
 const MAX_CACHED_TARGETS = 256;
 
+/** Streaming a response: the client's response an upstream response goes to, and back. */
+const CLIENT_RESPONSE = Symbol('acs.forwarder.clientResponse');
+const UPSTREAM_RESPONSE = Symbol('acs.forwarder.upstreamResponse');
 /** The attempt a request (and its response) is on now, kept on the objects themselves. */
 const ATTEMPT = Symbol('acs.forwarder.attempt');
 type TrackedRequest = IncomingMessage & { [ATTEMPT]?: Attempt };
-type TrackedResponse = ServerResponse & { [ATTEMPT]?: Attempt };
+type TrackedResponse = ServerResponse & { [ATTEMPT]?: Attempt; [UPSTREAM_RESPONSE]?: IncomingMessage };
+
+type TrackedUpstreamResponse = IncomingMessage & { [CLIENT_RESPONSE]?: TrackedResponse };
+
+function onUpstreamData(this: TrackedUpstreamResponse, chunk: Buffer): void {
+  const res = this[CLIENT_RESPONSE];
+  // Backpressure: a slow client pauses the upstream until its socket drains.
+  if (res && !res.write(chunk)) {
+    this.pause();
+    res.once('drain', onClientDrain);
+  }
+}
+
+function onClientDrain(this: TrackedResponse): void {
+  this[UPSTREAM_RESPONSE]?.resume();
+}
+
+function onUpstreamEnd(this: TrackedUpstreamResponse): void {
+  const res = this[CLIENT_RESPONSE];
+  res?.[ATTEMPT]?.upstreamDone();
+  res?.end();
+}
+
+function streamToClient(proxyRes: IncomingMessage): void {
+  proxyRes.on('data', onUpstreamData);
+  proxyRes.on('end', onUpstreamEnd);
+}
+
+/**
+ * Runs once the socket read that brought the response headers has been parsed. A small response is then
+ * complete: the target's slot is given back at once, and the response is streamed to the client only in
+ * the check phase, so that the next request's bytes (written a few ticks into the dispatch) reach the
+ * target before this response's reach the client, and the target works while we write.
+ */
+function releaseThenStream(proxyRes: IncomingMessage, attempt: Attempt): void {
+  if (proxyRes.complete) {
+    attempt.upstreamDone();
+    setImmediate(streamToClient, proxyRes);
+  } else {
+    streamToClient(proxyRes);
+  }
+}
 
 function attemptOf(req: IncomingMessage): Attempt | undefined {
   return (req as TrackedRequest)[ATTEMPT];
@@ -112,9 +168,14 @@ export class Forwarder {
         this.proxies.delete(oldest);
       }
     }
-    proxy = httpProxy.createProxyServer({ target: url, xfwd: true, agent: this.agent });
+    // xfwd off: forward() sets X-Forwarded-* once per hop, without http-proxy's per-request closures and
+    // Host regex. selfHandleResponse: onProxyRes writes status and headers in one writeHead with an array,
+    // instead of http-proxy's passes calling res.setHeader once per upstream header.
+    // toProxy: forward req.url as it is, instead of http-proxy's url.parse of it on every request; forward()
+    // turns an absolute-form target into origin-form first, which is all that parse was for.
+    proxy = httpProxy.createProxyServer({ target: url, xfwd: false, selfHandleResponse: true, toProxy: true, agent: this.agent });
     proxy.on('proxyReq', (proxyReq: ClientRequest, req: IncomingMessage) => this.onProxyReq(proxyReq, req));
-    proxy.on('proxyRes', (proxyRes: IncomingMessage, req: IncomingMessage) => this.onProxyRes(proxyRes, req));
+    proxy.on('proxyRes', (proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse) => this.onProxyRes(proxyRes, req, res));
     this.proxies.set(url, proxy);
     return proxy;
   }
@@ -130,21 +191,56 @@ export class Forwarder {
       if (headers[name] !== undefined && name !== 'transfer-encoding') proxyReq.removeHeader(name);
     }
     const listed = headers['connection'];
-    if (listed !== undefined) for (const name of connectionListed(listed)) proxyReq.removeHeader(name);
+    // Tier 1's agent always sends "Connection: keep-alive", which names no header: no split for it.
+    if (listed !== undefined && !CONNECTION_OPTIONS.has(listed)) for (const name of connectionListed(listed)) proxyReq.removeHeader(name);
     // Removed where the attempt is known to end (response started, error, client gone): a per-request
     // 'close' listener here cost as much as the socket timer it replaced.
     attempt.deadline = Date.now() + this.options.upstreamTimeoutMs;
     this.awaitingResponse.set(proxyReq, attempt);
   }
 
-  private onProxyRes(proxyRes: IncomingMessage, req: IncomingMessage): void {
+  private onProxyRes(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
     // The response has started: the "no response" timeout no longer applies.
-    const upstream = attemptOf(req)?.upstream;
+    const attempt = attemptOf(req);
+    const upstream = attempt?.upstream;
     if (upstream) this.awaitingResponse.delete(upstream);
-    const headers = proxyRes.headers;
-    const listed = headers['connection'];
-    for (const name of HOP_BY_HOP) if (headers[name] !== undefined) delete headers[name];
-    if (listed !== undefined) for (const name of connectionListed(listed)) delete headers[name];
+    if (res.headersSent || res.writableEnded) {
+      proxyRes.resume();
+      return;
+    }
+    // One pass over the raw headers (never building proxyRes.headers), then one writeHead with a flat array:
+    // the upstream's headers win over ours, as they did with setHeader before them.
+    const raw = proxyRes.rawHeaders;
+    const out: string[] = [];
+    let listed: string | undefined;
+    let hasServedBy = false;
+    let hasRequestId = false;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!;
+      const lower = name.toLowerCase();
+      if (HOP_BY_HOP_SET.has(lower)) {
+        if (lower === 'connection') listed = listed === undefined ? raw[i + 1]! : `${listed},${raw[i + 1]!}`;
+        continue;
+      }
+      if (lower === 'x-served-by') hasServedBy = true;
+      else if (lower === 'x-request-id') hasRequestId = true;
+      out.push(name, raw[i + 1]!);
+    }
+    const named = listed === undefined ? [] : connectionListed(listed).filter((h) => !CONNECTION_OPTIONS.has(h));
+    const headers = named.length === 0 ? out : withoutNames(out, named);
+    const servedBy = attempt?.servedBy;
+    if (servedBy !== undefined && !hasServedBy) headers.push('X-Served-By', servedBy);
+    const requestId = req.headers['x-request-id'];
+    if (typeof requestId === 'string' && !hasRequestId) headers.push('X-Request-Id', requestId);
+    const status = proxyRes.statusCode ?? 502;
+    if (proxyRes.statusMessage) res.writeHead(status, proxyRes.statusMessage, headers);
+    else res.writeHead(status, headers);
+    // What proxyRes.pipe(res) does for a response, with shared handlers: pipe builds about eight closures
+    // and adds and removes a dozen listeners per response, a visible share of a small request's hop.
+    (proxyRes as TrackedUpstreamResponse)[CLIENT_RESPONSE] = res;
+    (res as TrackedResponse)[UPSTREAM_RESPONSE] = proxyRes;
+    if (attempt?.plan.onUpstreamDone) process.nextTick(releaseThenStream, proxyRes, attempt);
+    else streamToClient(proxyRes);
   }
 
   /** Applies to attempts started from now on. */
@@ -179,13 +275,16 @@ export class Forwarder {
     this.agent.destroy();
   }
 
-  /** Ensures the request carries an X-Request-Id and echoes it on the response; returns it. */
-  static requestId(req: IncomingMessage, res: ServerResponse): string {
+  /**
+   * Ensures the request carries an X-Request-Id, which every response to it echoes (the forwarded one
+   * and {@link sendJson}'s); returns it. Kept on the request, not set on the response here: a header set
+   * early would push the response's one writeHead onto Node's slow merging path.
+   */
+  static requestId(req: IncomingMessage, _res?: ServerResponse): string {
     const given = req.headers['x-request-id'];
     const value = Array.isArray(given) ? given[0] : given;
     const id = value && value.length <= 200 ? value : randomUUID();
     req.headers['x-request-id'] = id;
-    res.setHeader('X-Request-Id', id);
     return id;
   }
 
@@ -194,13 +293,10 @@ export class Forwarder {
    * above. The caller has done admission; this only moves bytes and applies the failure rules.
    */
   forward(req: IncomingMessage, res: ServerResponse, first: ForwardTarget, plan: ForwardingPlan): void {
-    const forwarded: ForwardedHeaders = {
-      for: req.headers['x-forwarded-for'],
-      port: req.headers['x-forwarded-port'],
-      proto: req.headers['x-forwarded-proto'],
-      host: req.headers['x-forwarded-host'],
-    };
-    this.attempt(new Attempt(this.awaitingResponse, req, res, first, plan, forwarded, undefined));
+    // Once per hop, here rather than per attempt, so a retry forwards the same values.
+    appendForwarded(req);
+    if (req.url !== undefined && !req.url.startsWith('/')) req.url = originForm(req.url);
+    this.attempt(new Attempt(this.awaitingResponse, req, res, first, plan, undefined));
   }
 
   // Per-request work is kept to one object (the Attempt) and shared handlers that find it on the
@@ -210,9 +306,9 @@ export class Forwarder {
     const { req, res, target, plan } = attempt;
     (req as TrackedRequest)[ATTEMPT] = attempt;
     (res as TrackedResponse)[ATTEMPT] = attempt;
-    res.once('close', onResponseClose);
-    const servedBy = plan.servedBy?.(target);
-    if (servedBy !== undefined) res.setHeader('X-Served-By', servedBy);
+    // on, not once: 'close' comes once anyway, and once allocates a wrapper per request.
+    res.on('close', onResponseClose);
+    attempt.servedBy = plan.servedBy?.(target);
     proxyWeb(this.proxyFor(target.url), req, res, this.onAttemptError);
   }
 
@@ -229,10 +325,8 @@ export class Forwarder {
     if (connect && attempt.retryOf === undefined && isReplayable(req)) {
       const next = plan.pick(new Set([target.id]));
       if (next) {
-        // Undo what the failed attempt's proxying appended to the forwarding headers.
-        restoreForwarded(req, attempt.forwarded);
         plan.onStart(next);
-        this.attempt(new Attempt(this.awaitingResponse, req, res, next, plan, attempt.forwarded, attempt));
+        this.attempt(new Attempt(this.awaitingResponse, req, res, next, plan, attempt));
         return;
       }
     }
@@ -263,23 +357,52 @@ function onResponseClose(this: ServerResponse): void {
   attempt.end({ status: undefined, failure: 'client-gone' });
 }
 
-/** The X-Forwarded-* values the request arrived with, before any attempt appended to them. */
-interface ForwardedHeaders {
-  for: string | string[] | undefined;
-  port: string | string[] | undefined;
-  proto: string | string[] | undefined;
-  host: string | string[] | undefined;
+/**
+ * Appends this hop to X-Forwarded-For, -Port and -Proto and sets X-Forwarded-Host if absent: the values
+ * and format http-proxy's xfwd gave (port from the Host header, else the scheme's default).
+ */
+function appendForwarded(req: IncomingMessage): void {
+  const headers = req.headers;
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const host = headers.host;
+  const colon = host === undefined ? -1 : host.lastIndexOf(':');
+  const hostPort = colon >= 0 && host !== undefined ? host.slice(colon + 1) : '';
+  const port = isDigits(hostPort) ? hostPort : encrypted ? '443' : '80';
+  headers['x-forwarded-for'] = appended(headers['x-forwarded-for'], req.socket.remoteAddress ?? '');
+  headers['x-forwarded-port'] = appended(headers['x-forwarded-port'], port);
+  headers['x-forwarded-proto'] = appended(headers['x-forwarded-proto'], encrypted ? 'https' : 'http');
+  if (!headers['x-forwarded-host']) headers['x-forwarded-host'] = host ?? '';
 }
 
-function restoreForwarded(req: IncomingMessage, original: ForwardedHeaders): void {
-  const set = (name: string, value: string | string[] | undefined): void => {
-    if (value === undefined) delete req.headers[name];
-    else req.headers[name] = value;
-  };
-  set('x-forwarded-for', original.for);
-  set('x-forwarded-port', original.port);
-  set('x-forwarded-proto', original.proto);
-  set('x-forwarded-host', original.host);
+/** `http://host/path?q` → `/path?q` (what http-proxy forwarded for an absolute-form request target). */
+function originForm(target: string): string {
+  try {
+    const parsed = new URL(target);
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return target.startsWith('*') ? target : `/${target}`;
+  }
+}
+
+function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function appended(existing: string | string[] | undefined, value: string): string {
+  const prior = Array.isArray(existing) ? existing.join(',') : existing;
+  return prior ? `${prior},${value}` : value;
+}
+
+/** `headers` (a flat name, value array) without the names a Connection header listed. */
+function withoutNames(headers: string[], names: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) if (!names.includes(headers[i]!.toLowerCase())) out.push(headers[i]!, headers[i + 1]!);
+  return out;
 }
 
 /** One try of one request at one target: the first, and at most one retry (`retryOf` set). */
@@ -289,7 +412,10 @@ class Attempt {
   deadline = Infinity;
   timedOut = false;
   clientGone = false;
+  /** X-Served-By for this attempt's response, from the plan. */
+  servedBy: string | undefined = undefined;
   private ended = false;
+  private released = false;
   // Sub-millisecond: a zero-work hop takes well under 1 ms, and the adaptive in-flight limit and the
   // latency histograms both need to tell 0.3 ms from 0.9 ms.
   private readonly startedAt = performance.now();
@@ -300,16 +426,22 @@ class Attempt {
     readonly res: ServerResponse,
     readonly target: ForwardTarget,
     readonly plan: ForwardingPlan,
-    readonly forwarded: ForwardedHeaders,
     readonly retryOf: Attempt | undefined,
   ) {
   }
 
   /** Reports the outcome to the plan, exactly once. */
-  end(outcome: Omit<AttemptOutcome, 'durationMs'>): void {
+  end(outcome: Omit<AttemptOutcome, 'durationMs' | 'upstreamDone'>): void {
     if (this.ended) return;
     this.ended = true;
-    this.plan.onEnd(this.target, { status: outcome.status, failure: outcome.failure, durationMs: performance.now() - this.startedAt });
+    this.plan.onEnd(this.target, { status: outcome.status, failure: outcome.failure, durationMs: performance.now() - this.startedAt, upstreamDone: this.released });
+  }
+
+  /** Tells the plan the target is done with the request (see ForwardingPlan.onUpstreamDone), once, before the end. */
+  upstreamDone(): void {
+    if (this.ended || this.released) return;
+    this.released = true;
+    this.plan.onUpstreamDone?.(this.target);
   }
 }
 

@@ -89,3 +89,117 @@ test('a request body and a response body stream through unchanged', async () => 
   expect(reply.body.equals(upload)).toBe(true);
   forwarder.close();
 });
+
+/** Like frontTo, with the plan's calls recorded in order. */
+async function recordingFrontTo(upstreamPort: number): Promise<{ port: number; forwarder: Forwarder; calls: string[] }> {
+  const forwarder = new Forwarder({ upstreamTimeoutMs: 5000 }, log);
+  const target: ForwardTarget = { id: 'u', name: 'upstream', url: `http://127.0.0.1:${upstreamPort}` };
+  const calls: string[] = [];
+  const plan: ForwardingPlan = {
+    pick: () => undefined,
+    onStart: () => undefined,
+    onUpstreamDone: () => calls.push('upstream-done'),
+    onEnd: (_t, outcome) => calls.push(`end ${outcome.failure} upstreamDone=${String(outcome.upstreamDone)}`),
+  };
+  const port = await serve((req, res) => {
+    Forwarder.requestId(req, res);
+    forwarder.forward(req, res, target, plan);
+  });
+  return { port, forwarder, calls };
+}
+
+test('X-Forwarded-* are appended to what the request carried, a given X-Request-Id is kept, and the status line passes through', async () => {
+  let seen: IncomingHttpHeaders = {};
+  let seenUrl = '';
+  const upstream = await serve((req, res) => {
+    seen = req.headers;
+    seenUrl = req.url ?? '';
+    res.writeHead(418, 'Short And Stout', { 'content-type': 'text/plain' });
+    res.end('teapot');
+  });
+  const { port, forwarder } = await frontTo(upstream);
+  const reply = await new Promise<{ status: number; message: string; headers: IncomingHttpHeaders }>((resolve, reject) => {
+    // An absolute-form request target (RFC 9112 §3.2.2) reaches the upstream in origin form.
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: 'http://shop.example:8443/cart?item=7',
+        headers: { host: 'shop.example:8443', 'x-forwarded-for': '10.1.2.3', 'x-forwarded-proto': 'https', 'x-forwarded-port': '443', 'x-forwarded-host': 'edge.example', 'x-request-id': 'given-id-1' },
+        agent: false,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, message: res.statusMessage ?? '', headers: res.headers }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+  expect(reply.status).toBe(418);
+  expect(reply.message).toBe('Short And Stout');
+  expect(reply.headers['x-request-id']).toBe('given-id-1');
+  expect(seenUrl).toBe('/cart?item=7');
+  expect(seen['x-request-id']).toBe('given-id-1');
+  expect(seen['x-forwarded-for']).toBe('10.1.2.3,127.0.0.1');
+  expect(seen['x-forwarded-proto']).toBe('https,http');
+  expect(seen['x-forwarded-port']).toBe('443,8443');
+  expect(seen['x-forwarded-host']).toBe('edge.example');
+  forwarder.close();
+});
+
+test('onUpstreamDone comes once the whole response has arrived, before onEnd, which says so', async () => {
+  const upstream = await serve((req, res) => {
+    if (req.url === '/small') {
+      res.end('small');
+      return;
+    }
+    // Streamed in two parts: done only after the second.
+    res.write('first part ');
+    setTimeout(() => res.end('second part'), 100);
+  });
+  const { port, forwarder, calls } = await recordingFrontTo(upstream);
+  for (const path of ['/small', '/streamed']) {
+    calls.length = 0;
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c));
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(body).toBe(path === '/small' ? 'small' : 'first part second part');
+    await waitFor(() => calls.length >= 2);
+    expect(calls).toEqual(['upstream-done', 'end none upstreamDone=true']);
+  }
+  forwarder.close();
+});
+
+test('a client that leaves before the upstream has answered ends the attempt without onUpstreamDone', async () => {
+  const upstream = await serve((_req, res) => {
+    setTimeout(() => res.end('late'), 300);
+  });
+  const { port, forwarder, calls } = await recordingFrontTo(upstream);
+  await new Promise<void>((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent: false });
+    req.on('error', () => resolve());
+    req.end();
+    setTimeout(() => {
+      req.destroy();
+      resolve();
+    }, 50);
+  });
+  await waitFor(() => calls.length >= 1);
+  expect(calls).toEqual(['end client-gone upstreamDone=false']);
+  forwarder.close();
+});
+
+async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

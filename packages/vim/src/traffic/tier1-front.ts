@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createPolicy, OutlierDetector, slowStartWeight, type Backend, type BalancingPolicy, type OutlierSettings, type PolicyName } from '@acs/balancing';
 import { createLimitedHttpServer, formatHostPort, Histogram, type HistogramCounts, type HostPort, type Logger, closeHttpServer, listenOn, TRAFFIC_HTTP_LIMITS } from '@acs/daemon';
 import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
-import type { ClusterState } from '../cluster-state';
+import type { ClusterState, VmRecord } from '../cluster-state';
 
 export interface Tier1Options {
   listen: HostPort;
@@ -32,6 +32,9 @@ export interface VmTrafficCounters {
   /** Time to a complete response through this VM, successful requests only. */
   latencyMs: { p50: number; p99: number; count: number };
 }
+
+/** The first attempt has tried nothing: one shared empty set instead of one per request. */
+const NOTHING_TRIED: ReadonlySet<string> = new Set();
 
 /** Seconds the request rate is averaged over. */
 const RATE_WINDOW_S = 10;
@@ -187,7 +190,7 @@ export class Tier1Front {
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     this.arrivals++;
     Forwarder.requestId(req, res);
-    const target = this.pick(new Set(), req.socket.remoteAddress);
+    const target = this.pick(NOTHING_TRIED, req.socket.remoteAddress);
     if (!target) {
       sendUnavailable(res, 'no-ready-vm', 'no VM is ready with a ready container; see acs vms and acs containers');
       return;
@@ -199,13 +202,11 @@ export class Tier1Front {
   private pick(tried: ReadonlySet<string>, clientKey: string | undefined): ForwardTarget | undefined {
     const candidates: Backend[] = [];
     const now = this.now();
-    const inPool = new Set<string>();
+    let inPool = 0;
     for (const vm of this.cluster.all()) {
-      if (vm.status !== 'ready' || vm.front === null) continue;
-      let ready = 0;
-      for (const c of vm.containers) if (c.ready && !c.draining) ready++;
-      if (ready === 0) continue;
-      inPool.add(vm.id);
+      const ready = readyContainers(vm);
+      if (ready === 0 || vm.front === null) continue;
+      inPool++;
       if (!this.readySince.has(vm.id)) this.readySince.set(vm.id, now);
       if (tried.has(vm.id) || this.outliers.isEjected(vm.id, now)) continue;
       const weight = slowStartWeight(ready, this.readySince.get(vm.id)!, now, this.slowStartMs);
@@ -214,6 +215,15 @@ export class Tier1Front {
       if (cached?.front !== vm.front) this.targets.set(vm.id, targetFor(vm.id, vm.front));
     }
     // A VM that left the pool starts its slow start afresh, and with a clean record, when it returns.
+    // Every VM in the pool is in readySince, so equal sizes mean none left (no set built per request).
+    if (this.readySince.size !== inPool) this.forgetLeavers();
+    const picked = this.policy.pick(candidates, { random: Math.random, clientKey });
+    return picked && this.targets.get(picked.id);
+  }
+
+  private forgetLeavers(): void {
+    const inPool = new Set<string>();
+    for (const vm of this.cluster.all()) if (readyContainers(vm) > 0) inPool.add(vm.id);
     for (const id of this.readySince.keys()) {
       if (!inPool.has(id)) {
         this.readySince.delete(id);
@@ -221,8 +231,6 @@ export class Tier1Front {
         this.targets.delete(id);
       }
     }
-    const picked = this.policy.pick(candidates, { random: Math.random, clientKey });
-    return picked && this.targets.get(picked.id);
   }
 
   private countersOf(vmId: string): VmTraffic {
@@ -233,6 +241,14 @@ export class Tier1Front {
     }
     return c;
   }
+}
+
+/** Ready, not draining containers of a VM that is in the pool's running (`ready`, front known); 0 otherwise. */
+function readyContainers(vm: VmRecord): number {
+  if (vm.status !== 'ready' || vm.front === null) return 0;
+  let ready = 0;
+  for (const c of vm.containers) if (c.ready && !c.draining) ready++;
+  return ready;
 }
 
 /** Where a VM's front is reached; a wildcard bind means "this machine". */

@@ -22,6 +22,9 @@ export interface TrafficFrontOptions {
   upstreamTimeoutMs: number;
 }
 
+/** The first attempt has tried nothing: one shared empty set instead of one per request. */
+const NOTHING_TRIED: ReadonlySet<string> = new Set();
+
 interface Pending {
   req: IncomingMessage;
   res: ServerResponse;
@@ -73,12 +76,16 @@ export class TrafficFront implements TrafficBackends {
             limiter?.onFailure(performance.now());
           } else {
             this.latencyOf(target.id).record(outcome.durationMs);
-            // In flight still counts this request: the limit was in use if it was full with it.
-            limiter?.onSuccess(outcome.durationMs, this.inflight(target.id), performance.now());
+            // Was the limit in use with this request? Count it even if its slot is already given back.
+            limiter?.onSuccess(outcome.durationMs, this.inflight(target.id) + (outcome.upstreamDone ? 1 : 0), performance.now());
           }
         }
-        this.finished(target.id);
+        if (!outcome.upstreamDone) this.finished(target.id);
       },
+      // The container has sent its whole response: its slot goes to the next request in line while
+      // this response is still being written to the client (zero-work requests through tier 2: see the
+      // README's figures).
+      onUpstreamDone: (target) => this.finished(target.id),
       servedBy: (target) => `${options.agentId}/${target.name}`,
     };
     this.server = createLimitedHttpServer(TRAFFIC_HTTP_LIMITS, (req, res) => this.onRequest(req, res));
@@ -208,7 +215,7 @@ export class TrafficFront implements TrafficBackends {
 
   /** Sends the request to a container with a free slot; false when none has one. */
   private dispatch(pending: Pending): boolean {
-    const target = this.pick(new Set());
+    const target = this.pick(NOTHING_TRIED);
     if (!target) return false;
     this.plan.onStart(target);
     this.forwarder.forward(pending.req, pending.res, target, this.plan);
