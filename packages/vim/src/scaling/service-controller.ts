@@ -98,6 +98,8 @@ export class ServiceController {
   /** When each container was first reported (or started by us): scale-in takes the newest first. */
   private readonly firstSeen = new Map<string, number>();
   private settled = false;
+  /** Set when an operator scales by hand: from then on first-start adoption leaves the desired count alone. */
+  private adoptionEnded = false;
 
   constructor(
     readonly service: ServiceDefinition,
@@ -153,6 +155,8 @@ export class ServiceController {
   scaleTo(replicas: number): void {
     const before = this.service.desired;
     this.service.desired = replicas;
+    // The operator's count is the count: first-start adoption must not raise it back to what runs.
+    this.adoptionEnded = true;
     this.service.autoscale = false;
     this.onChange();
     this.record('operator', `${this.service.name} scaled by hand from ${before} to ${replicas}; autoscale off until switched on`, { from: before, to: replicas });
@@ -229,7 +233,7 @@ export class ServiceController {
   }
 
   private adopting(now: number): boolean {
-    return this.options.adoptRunning && now - this.startedAt < this.options.startupGraceMs;
+    return this.options.adoptRunning && !this.adoptionEnded && now - this.startedAt < this.options.startupGraceMs;
   }
 
   /** First start: containers found running raise desired rather than being drained as surplus. */
