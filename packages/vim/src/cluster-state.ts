@@ -85,6 +85,14 @@ export class ClusterState extends EventEmitter<ClusterEvents> {
     if (vm && !vm.containers.some((c) => c.id === container.id)) vm.containers.push({ ...container });
   }
 
+  /** A stop was sent: tier 1 stops counting the container at once instead of after the agent's next report. */
+  containerDraining(vmId: string, containerId: string): void {
+    const container = this.vms.get(vmId)?.containers.find((c) => c.id === containerId);
+    if (!container) return;
+    container.draining = true;
+    container.ready = false;
+  }
+
   containerStopped(vmId: string, containerId: string): void {
     const vm = this.vms.get(vmId);
     if (!vm) return;
