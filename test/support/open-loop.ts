@@ -97,8 +97,13 @@ export class OpenLoop {
         resolve();
       };
       const req = request(this.options.url, { agent: this.agent, method: 'GET', timeout: this.options.timeoutMs ?? 15_000 }, (res) => {
-        res.resume();
-        res.on('end', () => settle(res.statusCode, `HTTP ${res.statusCode}`));
+        // The JSON error code of a failure (e.g. no-ready-backend) says which tier gave up and why.
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (text: string) => {
+          if (body.length < 512) body += text;
+        });
+        res.on('end', () => settle(res.statusCode, `HTTP ${res.statusCode}${errorCodeOf(body)}`));
         res.on('error', (error) => settle(undefined, error.message));
       });
       req.on('timeout', () => req.destroy(new Error('timeout')));
@@ -116,4 +121,13 @@ export function describeLoad(result: OpenLoopResult): string {
   for (const f of result.failed) reasons.set(f.reason, (reasons.get(f.reason) ?? 0) + 1);
   const why = [...reasons].map(([reason, n]) => `${reason}×${n}`).join(', ');
   return `sent=${result.sent} ok=${result.ok} failed=${result.failed.length}${why ? ` (${why})` : ''} p50=${result.p50Ms}ms p99=${result.p99Ms}ms`;
+}
+
+function errorCodeOf(body: string): string {
+  try {
+    const code = (JSON.parse(body) as { error?: unknown }).error;
+    return typeof code === 'string' ? ` ${code}` : '';
+  } catch {
+    return '';
+  }
 }
