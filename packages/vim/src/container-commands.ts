@@ -77,7 +77,10 @@ export class ContainerCommands {
     // The drain itself may take up to its timeout: give the command that plus a margin.
     const stopped = await this.agents
       .request(vm, { type: 'stopContainer', containerId, drainTimeoutMs }, parseContainerStopped, drainTimeoutMs + 30_000)
-      .catch(toHttpError);
+      .catch((error: unknown) => {
+        this.cluster.containerDraining(vm, containerId, false);
+        return toHttpError(error);
+      });
     this.cluster.containerStopped(vm, containerId);
     return { ...stopped, vm };
   }
