@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { ChaosCluster, sleep } from '../test/support/chaos-cluster';
 import { docker } from '../test/support/docker';
 import { eventually } from '../test/support/lab';
-import { describeLoad } from '../test/support/open-loop';
+import { describeLoad, type OpenLoop, type OpenLoopResult } from '../test/support/open-loop';
 import { boundRun } from './support/run-bounds';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
@@ -30,7 +30,13 @@ const RATE = 20;
 const BASE_REPLICAS = 3;
 const STEADY_TIMEOUT_MS = 60_000;
 const cluster = new ChaosCluster({ run: `soak${process.pid}`, vms: 3 });
-const finish = boundRun('soak', (MINUTES + 3) * 60_000, () => cluster.cleanup());
+let load: OpenLoop | undefined;
+let rssStart: Record<string, number | undefined> = {};
+// Interrupted (Ctrl-C, time limit): what was measured so far is still printed, before the processes go.
+const finish = boundRun('soak', (MINUTES + 3) * 60_000, async () => {
+  if (load) printSummary(await load.stop(), 'interrupted: ');
+  await cluster.cleanup();
+});
 
 /** Resident set size of a live process, in MiB, from /proc (Linux). */
 function rssMiB(pid: number | undefined): number | undefined {
@@ -120,12 +126,21 @@ const FAULTS: Fault[] = [
   },
 ];
 
+function printSummary(result: OpenLoopResult, prefix: string): void {
+  const rssEnd = rssNow();
+  const rate = result.sent === 0 ? 0 : (100 * result.ok) / result.sent;
+  console.log(`soak: ${prefix}load: ${describeLoad(result)}`);
+  console.log(`soak: ${prefix}success rate ${rate.toFixed(3)}% (${result.ok}/${result.sent}), p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
+  console.log('soak: RSS MiB at start → end:');
+  for (const name of Object.keys(rssStart)) console.log(`  ${name.padEnd(16)} ${String(rssStart[name] ?? '-').padStart(7)} → ${String(rssEnd[name] ?? '-').padStart(7)}`);
+}
+
 async function main(): Promise<void> {
   console.log(`soak: ${MINUTES} min, ${RATE} req/s, one fault a minute; starting 1 VIM + 3 VMMs`);
   await cluster.start();
   await steady();
-  const rssStart = rssNow();
-  const load = cluster.load(RATE, MINUTES * 60);
+  rssStart = rssNow();
+  load = cluster.load(RATE, MINUTES * 60);
   const startedAt = Date.now();
   let faultsFailed = 0;
   for (let minute = 0; minute < MINUTES; minute++) {
@@ -133,11 +148,12 @@ async function main(): Promise<void> {
     const due = startedAt + minute * 60_000 + 30_000;
     if (due > Date.now()) await sleep(due - Date.now());
     const fault = FAULTS[minute % FAULTS.length]!;
-    const failedBefore = load.failures.length;
-    const sentBefore = load.sentSoFar;
+    const running = load;
+    const failedBefore = running.failures.length;
+    const sentBefore = running.sentSoFar;
     try {
       const outcome = await fault.run(Math.floor(minute / FAULTS.length));
-      console.log(`soak: minute ${minute + 1}: ${fault.name}: ${outcome}; requests during it ${load.sentSoFar - sentBefore}, failed ${load.failures.length - failedBefore}`);
+      console.log(`soak: minute ${minute + 1}: ${fault.name}: ${outcome}; requests during it ${running.sentSoFar - sentBefore}, failed ${running.failures.length - failedBefore}`);
     } catch (error) {
       faultsFailed++;
       console.log(`soak: minute ${minute + 1}: ${fault.name}: DID NOT RECOVER: ${(error as Error).message}`);
@@ -147,12 +163,8 @@ async function main(): Promise<void> {
   const end = startedAt + MINUTES * 60_000;
   if (end > Date.now()) await sleep(end - Date.now());
   const result = await load.stop();
-  const rssEnd = rssNow();
-  const rate = result.sent === 0 ? 0 : (100 * result.ok) / result.sent;
-  console.log(`soak: load: ${describeLoad(result)}`);
-  console.log(`soak: success rate ${rate.toFixed(3)}% (${result.ok}/${result.sent}), p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
-  console.log('soak: RSS MiB at start → end:');
-  for (const name of Object.keys(rssStart)) console.log(`  ${name.padEnd(16)} ${String(rssStart[name] ?? '-').padStart(7)} → ${String(rssEnd[name] ?? '-').padStart(7)}`);
+  load = undefined;
+  printSummary(result, '');
   console.log(`soak: faults that did not recover: ${faultsFailed}`);
   await finish(faultsFailed === 0 ? 0 : 1);
 }
