@@ -85,6 +85,17 @@ export class ClusterState extends EventEmitter<ClusterEvents> {
     if (vm && !vm.containers.some((c) => c.id === container.id)) vm.containers.push({ ...container });
   }
 
+  /**
+   * A stop was sent (`draining` true): tier 1 stops counting the container at once instead of after the
+   * agent's next report. Called with false when the stop failed, so the next report tells the truth.
+   */
+  containerDraining(vmId: string, containerId: string, draining = true): void {
+    const container = this.vms.get(vmId)?.containers.find((c) => c.id === containerId);
+    if (!container) return;
+    container.draining = draining;
+    if (draining) container.ready = false;
+  }
+
   containerStopped(vmId: string, containerId: string): void {
     const vm = this.vms.get(vmId);
     if (!vm) return;
@@ -137,8 +148,10 @@ function syncContainers(current: ContainerReport[], incoming: readonly Container
     if (into.name !== from.name) into.name = from.name;
     if (into.service !== from.service) into.service = from.service;
     if (into.state !== from.state) into.state = from.state;
-    into.ready = from.ready;
-    into.draining = from.draining;
+    // Draining is one-way on the agent: a report built before it got our stop must not undo the mark
+    // containerDraining set when the stop was sent.
+    into.draining = from.draining || into.draining;
+    into.ready = from.ready && !into.draining;
     into.cpuPct = from.cpuPct;
     into.memBytes = from.memBytes;
     into.inflight = from.inflight;

@@ -71,10 +71,16 @@ export class ContainerCommands {
 
   /** Drains and stops one container on one VM, both already known. */
   async stopOn(vm: string, containerId: string, drainTimeoutMs: number): Promise<ContainerStopped & { vm: string }> {
+    // Out of tier 1's count before the agent drains it: a VM whose last ready container this is must
+    // get no more requests, which its front could only answer 503 no-ready-container.
+    this.cluster.containerDraining(vm, containerId);
     // The drain itself may take up to its timeout: give the command that plus a margin.
     const stopped = await this.agents
       .request(vm, { type: 'stopContainer', containerId, drainTimeoutMs }, parseContainerStopped, drainTimeoutMs + 30_000)
-      .catch(toHttpError);
+      .catch((error: unknown) => {
+        this.cluster.containerDraining(vm, containerId, false);
+        return toHttpError(error);
+      });
     this.cluster.containerStopped(vm, containerId);
     return { ...stopped, vm };
   }

@@ -513,7 +513,7 @@ describe('TrafficFront: in-flight cap and admission queue', () => {
     expect(a.seen.map((s) => s.url)).toEqual(['/first', '/next']);
   });
 
-  test('a queued request gets 503 no-ready-container when the last container is removed', async () => {
+  test('when the last container leaves rotation (drain), it still serves what was queued; later arrivals get 503', async () => {
     const a = await TestBackend.start('a', 'hold');
     const { front, port } = await startFront({ maxInflightPerContainer: 1 });
     front.setBackends([a.entry]);
@@ -524,10 +524,17 @@ describe('TrafficFront: in-flight cap and admission queue', () => {
     await until(() => front.queued === 1, 'the request to queue');
 
     front.setBackends([]);
-    expectRejected(await queued, 'no-ready-container');
-    // The request already on the removed container still completes.
+    let idle = false;
+    const drained = front.waitForIdle('a', 5000).then((v) => (idle = v));
+    // The request already on the leaving container completes, then the queued one goes there too.
     heldFirst.release();
     expect((await first).status).toBe(200);
+    (await a.nextHeld()).release();
+    expect((await queued).status).toBe(200);
+    // Idle only once the queue it served is done.
+    await drained;
+    expect(idle).toBe(true);
+    expectRejected(await send(port, { path: '/late' }), 'no-ready-container');
   });
 
   test('a queued request is admitted to a container added by setBackends', async () => {

@@ -45,6 +45,12 @@ export class TrafficFront implements TrafficBackends {
   private readonly policy: BalancingPolicy;
   private readonly queue: AdmissionQueue<Pending>;
   private backends: ForwardTarget[] = [];
+  /**
+   * The last containers taken out of rotation (draining) while requests still waited for a slot: those
+   * requests were accepted when a container was ready, and tier 1 cannot re-route them, so the leaving
+   * containers serve what waits (the drain waits for them) instead of every one being answered 503.
+   */
+  private leaving: ForwardTarget[] = [];
   private readonly inflightById = new Map<string, number>();
   private readonly requestsById = new Map<string, number>();
   private readonly errorsById = new Map<string, number>();
@@ -105,7 +111,10 @@ export class TrafficFront implements TrafficBackends {
   }
 
   setBackends(backends: ReadonlyArray<{ id: string; name: string; port: number }>): void {
-    this.backends = backends.map((b) => ({ id: b.id, name: b.name, url: `http://127.0.0.1:${b.port}` }));
+    const next = backends.map((b) => ({ id: b.id, name: b.name, url: `http://127.0.0.1:${b.port}` }));
+    if (next.length > 0) this.leaving = [];
+    else if (this.queue.length > 0 && this.backends.length > 0) this.leaving = this.backends;
+    this.backends = next;
     this.admitWaiting();
   }
 
@@ -185,10 +194,17 @@ export class TrafficFront implements TrafficBackends {
     return this.queue.length;
   }
 
+  /** The containers requests may go to: those in rotation, or the leaving ones while requests wait. */
+  private serving(): ForwardTarget[] {
+    if (this.backends.length > 0) return this.backends;
+    if (this.leaving.length > 0 && this.queue.length === 0) this.leaving = [];
+    return this.leaving;
+  }
+
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     Forwarder.requestId(req, res);
     const pending: Pending = { req, res };
-    if (this.backends.length === 0) {
+    if (this.serving().length === 0) {
       sendUnavailable(res, 'no-ready-container', `VM ${this.options.agentId} has no ready container`);
       return;
     }
@@ -204,13 +220,14 @@ export class TrafficFront implements TrafficBackends {
   /** A container with a free slot, not yet tried for this request, chosen by the policy. */
   private pick(tried: ReadonlySet<string>): ForwardTarget | undefined {
     const candidates: Backend[] = [];
-    for (const b of this.backends) {
+    const serving = this.serving();
+    for (const b of serving) {
       if (tried.has(b.id)) continue;
       const inflight = this.inflight(b.id);
       if (inflight < this.limitOf(b.id)) candidates.push({ id: b.id, inflight, weight: 1 });
     }
     const picked = this.policy.pick(candidates, { random: Math.random });
-    return picked && this.backends.find((b) => b.id === picked.id);
+    return picked && serving.find((b) => b.id === picked.id);
   }
 
   /** Sends the request to a container with a free slot; false when none has one. */
@@ -225,8 +242,9 @@ export class TrafficFront implements TrafficBackends {
   private finished(containerId: string): void {
     const left = Math.max(0, this.inflight(containerId) - 1);
     this.inflightById.set(containerId, left);
-    if (left === 0) for (const waiter of this.idleWaiters.get(containerId) ?? []) waiter();
+    // Waiting requests first: a leaving container that takes one is not idle yet.
     this.admitWaiting();
+    if (this.inflight(containerId) === 0) for (const waiter of this.idleWaiters.get(containerId) ?? []) waiter();
   }
 
   private admitWaiting(): void {
@@ -235,7 +253,7 @@ export class TrafficFront implements TrafficBackends {
         this.queue.shift();
         continue;
       }
-      if (this.backends.length === 0) {
+      if (this.serving().length === 0) {
         this.queue.shift();
         sendUnavailable(next.res, 'no-ready-container', `VM ${this.options.agentId} has no ready container`);
         continue;

@@ -74,6 +74,7 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
   private dockerUp = false;
   private events: Readable | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
+  private soonTimer: NodeJS.Timeout | undefined;
   private reconciling = false;
   private closed = false;
 
@@ -103,6 +104,7 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
   close(): void {
     this.closed = true;
     clearInterval(this.reconcileTimer);
+    clearTimeout(this.soonTimer);
     this.events?.destroy();
     for (const container of this.containers.values()) container.stats?.destroy();
   }
@@ -271,6 +273,11 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
         return;
       }
       managed.stats = stream;
+      const ended = (): void => {
+        if (managed.stats === stream) managed.stats = undefined;
+      };
+      stream.on('end', ended);
+      stream.on('close', ended);
       let partial = '';
       stream.on('data', (chunk: Buffer) => {
         partial += chunk.toString('utf8');
@@ -308,6 +315,8 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
         this.dockerUp = false;
         this.events?.destroy();
         this.events = undefined;
+        // Retry soon rather than a full period later: the engine restarting is the usual cause.
+        this.reconcileSoon(DOCKER_RETRY_MS);
         return;
       }
       if (!this.dockerUp) this.log.info('Docker Engine available');
@@ -334,6 +343,10 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
           changed = true;
         }
       }
+      // A stats stream ends when the engine restarts: follow the survivors again, or their CPU freezes.
+      for (const managed of this.containers.values()) {
+        if (seen.has(managed.id) && !managed.stats && !managed.stopping) void this.followStats(managed);
+      }
       for (const id of [...this.containers.keys()]) {
         if (!seen.has(id) && !this.containers.get(id)?.stopping) {
           this.forget(id);
@@ -344,6 +357,16 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
     } finally {
       this.reconciling = false;
     }
+  }
+
+  /** One reconcile after `delayMs`, unless one is already due that soon. */
+  private reconcileSoon(delayMs: number): void {
+    if (this.closed || this.soonTimer) return;
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      this.reconcile().catch((error: unknown) => this.log.error({ err: error }, 'reconcile failed; retrying next period'));
+    }, delayMs);
+    this.soonTimer.unref();
   }
 
   private adopt(info: Docker.ContainerInfo): void {
@@ -378,7 +401,11 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
         for (const line of lines) if (line.trim()) this.onEvent(line);
       });
       const lost = (): void => {
-        if (this.events === stream) this.events = undefined;
+        if (this.events !== stream) return;
+        this.events = undefined;
+        // Without the stream a dying container waits for the next period: look again now (and find
+        // out whether the engine itself went away).
+        this.reconcileSoon(DOCKER_RETRY_MS);
       };
       stream.on('end', lost);
       stream.on('error', lost);
@@ -431,6 +458,9 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
     this.front.setBackends(backends);
   }
 }
+
+/** How soon the view is re-read after the engine stopped answering or its event stream ended. */
+const DOCKER_RETRY_MS = 500;
 
 /** A container known to be running but not yet answering /healthz: it takes no traffic yet. */
 function startingContainer(id: string, name: string, service: string, hostPort: number, limitCpus: number): ManagedContainer {
