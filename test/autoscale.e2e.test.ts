@@ -118,8 +118,9 @@ test('the service starts at minReplicas: one container is placed and becomes rea
 });
 
 test('a steady load above target scales out to the expected count, spread over the VMs', async () => {
-  // 28 req/s against a target of 10 req/s per container: ceil(28 / 10) = 3.
-  const load = paced(28, 25);
+  // 25 req/s against a target of 10 req/s per container: ceil(25 / 10) = 3, with the measured rate free to
+  // wander ±16% (a paced sender catching up after a stall on a busy machine) before 2 or 4 would be right.
+  const load = paced(25, 25);
   await eventually(async () => total(await readyPerVm()) === 3 && (await web()).desired === 3, 25_000, 'three ready containers');
   const perVm = await readyPerVm();
   expect(Object.values(perVm).sort()).toEqual([1, 1, 1]);
@@ -235,7 +236,7 @@ test('the policy is read and changed through the API, validated as a whole', asy
   const forecast = await getJson<ForecastView>(`${vim.api}/api/v1/services/web/forecast`);
   expect(forecast).toMatchObject({ service: 'web', mode: 'forecast-only', stepSeconds: 0.5, level: 0.9 });
   expect(forecast.history.length).toBeGreaterThan(20);
-  expect(forecast.history.some((h) => (h.rps ?? 0) > 20)).toBe(true); // the 28 req/s load earlier
+  expect(forecast.history.some((h) => (h.rps ?? 0) > 20)).toBe(true); // the 25 req/s load earlier
   expect(forecast.model?.kind).toMatch(/holt/);
 
   const unknownService = await api('GET', '/api/v1/services/nope/policy');
@@ -266,9 +267,9 @@ test('acs status, events and why read the same story', async () => {
 });
 
 test('restarting acs-vim under load changes nothing: same containers, same desired count', async () => {
-  // Autoscaling, with a load that asks for the three running containers (28 req/s, 10 per container).
+  // Autoscaling, with a load that asks for the three running containers (25 req/s, 10 per container: 3 with room either side).
   expect((await api('POST', '/api/v1/services/web/autoscale', { enabled: true })).status).toBe(200);
-  const load = paced(28, 20);
+  const load = paced(25, 20);
   await new Promise((resolve) => setTimeout(resolve, 4000));
   await eventually(async () => (await web()).starting === 0 && (await web()).draining === 0 && (await web()).desired === 3, 30_000, 'a steady cluster');
   const before = await readyIds();

