@@ -423,8 +423,14 @@ describe('TrafficFront: in-flight cap and admission queue', () => {
     // Answers as fast as the first ones, with the limit full: it grows.
     const fast = await TestBackend.start('fast');
     front.setBackends([fast.entry]);
-    for (let round = 0; round < 20; round++) await Promise.all(Array.from({ length: 4 }, () => send(port)));
-    expect(front.limitOf('fast')).toBeGreaterThan(1);
+    // The highest limit seen, not the last: on a busy machine a late jitter in these ~1 ms answers may
+    // rightly shrink it again, which is not what this test is about.
+    let highest = front.limitOf('fast');
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(Array.from({ length: 4 }, () => send(port)));
+      highest = Math.max(highest, front.limitOf('fast'));
+    }
+    expect(highest).toBeGreaterThan(1);
   });
 
   test('queued requests are admitted in arrival order', async () => {
