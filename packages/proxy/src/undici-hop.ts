@@ -54,7 +54,7 @@ export class UndiciHop {
     res.on('close', onResponseClose);
     const options: Dispatcher.DispatchOptions = {
       path: req.url ?? '/',
-      method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+      method: req.method ?? 'GET',
       headers: upstreamHeaders(req),
       body: hasBody(req) ? req : null,
       headersTimeout: this.timeoutMs(),
@@ -62,7 +62,7 @@ export class UndiciHop {
     };
     // The legacy handler shape (onConnect, onHeaders, …) is what undici's core calls; the newer one is
     // adapted per request, one more object and a parse of the headers we would then flatten again.
-    this.poolFor(target.url).dispatch(options, attempt as unknown as Dispatcher.DispatchHandler);
+    this.poolFor(target.url).dispatch(options, attempt);
   }
 
   get timeout(): number {
