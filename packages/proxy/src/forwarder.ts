@@ -46,7 +46,7 @@ export interface ForwardingPlan {
 /** What moves the bytes: http-proxy on Node's HTTP client, or undici's pools (see README, "Engines"). */
 export const PROXY_ENGINES = ['http-proxy', 'undici'] as const;
 export type ProxyEngine = (typeof PROXY_ENGINES)[number];
-export const DEFAULT_PROXY_ENGINE: ProxyEngine = 'http-proxy';
+export const DEFAULT_PROXY_ENGINE: ProxyEngine = 'undici';
 
 export interface ForwarderOptions {
   /** An upstream that sends no response (or goes silent) this long: 504. */
@@ -149,7 +149,7 @@ export class Forwarder {
     // socket timer per request: re-arming a timeout on a reused keep-alive socket cost ~30% of the
     // front's throughput (bench/proxy.ts).
     this.startSweep();
-    if (options.engine === 'undici') this.undici = new UndiciHop(() => this.options.upstreamTimeoutMs, log);
+    if ((options.engine ?? DEFAULT_PROXY_ENGINE) === 'undici') this.undici = new UndiciHop(() => this.options.upstreamTimeoutMs, log);
   }
 
   private proxyFor(url: string): httpProxy {
