@@ -196,6 +196,55 @@ test('a client that leaves before the upstream has answered ends the attempt wit
   expect(calls).toEqual(['end client-gone upstreamDone=false']);
   forwarder.close();
 });
+
+test('a chunked request body (no Content-Length) streams upstream whole', async () => {
+  const upstream = await serve((req, res) => {
+    let bytes = 0;
+    req.on('data', (c: Buffer) => (bytes += c.length));
+    req.on('end', () => res.end(String(bytes)));
+  });
+  const { port, forwarder } = await frontTo(engine, upstream);
+  const reply = await new Promise<string>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
+      res.on('end', () => resolve(text));
+    });
+    req.on('error', reject);
+    // Two writes before end: Node sends them chunked.
+    req.write(Buffer.alloc(300_000, 1));
+    setTimeout(() => req.end(Buffer.alloc(200_000, 2)), 20);
+  });
+  expect(reply).toBe('500000');
+  forwarder.close();
+});
+
+test('a client that leaves mid-download ends the attempt once, as client-gone, and the upstream sees its request closed', async () => {
+  let upstreamClosed = false;
+  const upstream = await serve((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.write(Buffer.alloc(64 * 1024));
+    res.on('close', () => (upstreamClosed = true));
+    // Never ends: only the client leaving can end this.
+  });
+  const { port, forwarder, calls } = await recordingFrontTo(engine, upstream);
+  await new Promise<void>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      res.once('data', () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    req.on('error', () => undefined);
+    req.on('close', () => resolve());
+    setTimeout(() => reject(new Error('no response bytes')), 5000).unref();
+    req.end();
+  });
+  await waitFor(() => calls.length >= 1 && upstreamClosed);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(calls).toEqual(['end client-gone upstreamDone=false']);
+  forwarder.close();
+});
 });
 
 async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
