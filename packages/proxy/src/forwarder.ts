@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import httpProxy from 'http-proxy';
 import type { Logger } from '@acs/daemon';
+import { CONNECTION_OPTIONS, connectionListed, HOP_BY_HOP, HOP_BY_HOP_SET, isReplayable, withoutNames } from './hop-headers';
 import { sendJson } from './responses';
+import { UndiciHop } from './undici-hop';
 
 /** Where one attempt goes. */
 export interface ForwardTarget {
@@ -41,28 +43,18 @@ export interface ForwardingPlan {
   onUpstreamDone?(target: ForwardTarget): void;
 }
 
+/** What moves the bytes: http-proxy on Node's HTTP client, or undici's pools (see README, "Engines"). */
+export const PROXY_ENGINES = ['http-proxy', 'undici'] as const;
+export type ProxyEngine = (typeof PROXY_ENGINES)[number];
+export const DEFAULT_PROXY_ENGINE: ProxyEngine = 'undici';
+
 export interface ForwarderOptions {
   /** An upstream that sends no response (or goes silent) this long: 504. */
   upstreamTimeoutMs: number;
+  /** Default {@link DEFAULT_PROXY_ENGINE}. */
+  engine?: ProxyEngine;
 }
 
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-/**
- * Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never forwarded, nor are the
- * headers a Connection header names. Framing (transfer-encoding) is redone by Node on each hop.
- */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
-const HOP_BY_HOP_SET = new Set(HOP_BY_HOP);
-/** Connection tokens that name no header, so a response carrying only them needs no second pass. */
-const CONNECTION_OPTIONS = new Set(['keep-alive', 'close']);
-
-function connectionListed(value: string | string[] | number | undefined): string[] {
-  if (value === undefined) return [];
-  return String(value)
-    .split(',')
-    .map((h) => h.trim().toLowerCase())
-    .filter((h) => h.length > 0);
-}
 /** Bounds the per-target proxy cache; far above the containers one VM or VMs one VIM has. */
 const MAX_CACHED_TARGETS = 256;
 
@@ -145,6 +137,8 @@ export class Forwarder {
   /** Upstream requests still waiting for their response headers, with when they give up. */
   private readonly awaitingResponse = new Map<ClientRequest, Attempt>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** Set when the engine is undici: every attempt then goes through it, and none through http-proxy. */
+  private readonly undici: UndiciHop | undefined;
 
   constructor(
     private readonly options: ForwarderOptions,
@@ -155,6 +149,7 @@ export class Forwarder {
     // socket timer per request: re-arming a timeout on a reused keep-alive socket cost ~30% of the
     // front's throughput (bench/proxy.ts).
     this.startSweep();
+    if ((options.engine ?? DEFAULT_PROXY_ENGINE) === 'undici') this.undici = new UndiciHop(() => this.options.upstreamTimeoutMs, log);
   }
 
   private proxyFor(url: string): httpProxy {
@@ -273,6 +268,7 @@ export class Forwarder {
     for (const proxy of this.proxies.values()) proxy.removeAllListeners();
     this.proxies.clear();
     this.agent.destroy();
+    this.undici?.close();
   }
 
   /**
@@ -296,6 +292,10 @@ export class Forwarder {
     // Once per hop, here rather than per attempt, so a retry forwards the same values.
     appendForwarded(req);
     if (req.url !== undefined && !req.url.startsWith('/')) req.url = originForm(req.url);
+    if (this.undici) {
+      this.undici.start(req, res, first, plan, undefined);
+      return;
+    }
     this.attempt(new Attempt(this.awaitingResponse, req, res, first, plan, undefined));
   }
 
@@ -398,13 +398,6 @@ function appended(existing: string | string[] | undefined, value: string): strin
   return prior ? `${prior},${value}` : value;
 }
 
-/** `headers` (a flat name, value array) without the names a Connection header listed. */
-function withoutNames(headers: string[], names: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < headers.length; i += 2) if (!names.includes(headers[i]!.toLowerCase())) out.push(headers[i]!, headers[i + 1]!);
-  return out;
-}
-
 /** One try of one request at one target: the first, and at most one retry (`retryOf` set). */
 class Attempt {
   upstream: ClientRequest | undefined = undefined;
@@ -456,10 +449,4 @@ function proxyWeb(proxy: httpProxy, req: IncomingMessage, res: ServerResponse, c
 
 function isConnectFailure(error: NodeJS.ErrnoException): boolean {
   return error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET' || error.code === 'EPIPE';
-}
-
-/** Idempotent and bodiless: nothing was consumed that could not be sent again. */
-function isReplayable(req: IncomingMessage): boolean {
-  const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-  return IDEMPOTENT.has(req.method ?? 'GET') && !hasBody;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { closeHttpServer, createLogger, listenOn } from '@acs/daemon';
-import { Forwarder, type ForwardingPlan, type ForwardTarget } from '../src';
+import { Forwarder, PROXY_ENGINES, type ForwardingPlan, type ForwardTarget, type ProxyEngine } from '../src';
 
 const log = createLogger('test', 'silent');
 const servers: Server[] = [];
@@ -16,8 +16,8 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<numbe
 }
 
 /** A front with one upstream, forwarding everything through a Forwarder. */
-async function frontTo(upstreamPort: number): Promise<{ port: number; forwarder: Forwarder }> {
-  const forwarder = new Forwarder({ upstreamTimeoutMs: 5000 }, log);
+async function frontTo(engine: ProxyEngine, upstreamPort: number): Promise<{ port: number; forwarder: Forwarder }> {
+  const forwarder = new Forwarder({ upstreamTimeoutMs: 5000, engine }, log);
   const target: ForwardTarget = { id: 'u', name: 'upstream', url: `http://127.0.0.1:${upstreamPort}` };
   const plan: ForwardingPlan = { pick: () => undefined, onStart: () => undefined, onEnd: () => undefined };
   const port = await serve((req, res) => {
@@ -39,6 +39,7 @@ function call(port: number, headers: Record<string, string>, body?: Buffer): Pro
   });
 }
 
+describe.each(PROXY_ENGINES)('engine %s', (engine) => {
 test('hop-by-hop headers, and those the Connection header names, are not forwarded either way', async () => {
   let seen: IncomingHttpHeaders = {};
   const upstream = await serve((req, res) => {
@@ -46,7 +47,7 @@ test('hop-by-hop headers, and those the Connection header names, are not forward
     res.writeHead(200, { 'content-type': 'text/plain', connection: 'x-upstream-hop', 'x-upstream-hop': '1', 'keep-alive': 'timeout=5', 'x-kept': 'yes' });
     res.end('ok');
   });
-  const { port, forwarder } = await frontTo(upstream);
+  const { port, forwarder } = await frontTo(engine, upstream);
   const reply = await call(port, {
     connection: 'keep-alive, x-client-hop',
     'x-client-hop': 'secret',
@@ -82,7 +83,7 @@ test('a request body and a response body stream through unchanged', async () => 
       res.end(upload); // echo a body of the same size back
     });
   });
-  const { port, forwarder } = await frontTo(upstream);
+  const { port, forwarder } = await frontTo(engine, upstream);
   const reply = await call(port, { 'content-type': 'application/octet-stream' }, upload);
   expect(reply.headers['x-bytes']).toBe(String(upload.length));
   expect(reply.headers['x-sha256']).toBe(createHash('sha256').update(upload).digest('hex'));
@@ -91,8 +92,8 @@ test('a request body and a response body stream through unchanged', async () => 
 });
 
 /** Like frontTo, with the plan's calls recorded in order. */
-async function recordingFrontTo(upstreamPort: number): Promise<{ port: number; forwarder: Forwarder; calls: string[] }> {
-  const forwarder = new Forwarder({ upstreamTimeoutMs: 5000 }, log);
+async function recordingFrontTo(engine: ProxyEngine, upstreamPort: number): Promise<{ port: number; forwarder: Forwarder; calls: string[] }> {
+  const forwarder = new Forwarder({ upstreamTimeoutMs: 5000, engine }, log);
   const target: ForwardTarget = { id: 'u', name: 'upstream', url: `http://127.0.0.1:${upstreamPort}` };
   const calls: string[] = [];
   const plan: ForwardingPlan = {
@@ -117,7 +118,7 @@ test('X-Forwarded-* are appended to what the request carried, a given X-Request-
     res.writeHead(418, 'Short And Stout', { 'content-type': 'text/plain' });
     res.end('teapot');
   });
-  const { port, forwarder } = await frontTo(upstream);
+  const { port, forwarder } = await frontTo(engine, upstream);
   const reply = await new Promise<{ status: number; message: string; headers: IncomingHttpHeaders }>((resolve, reject) => {
     // An absolute-form request target (RFC 9112 §3.2.2) reaches the upstream in origin form.
     const req = request(
@@ -158,7 +159,7 @@ test('onUpstreamDone comes once the whole response has arrived, before onEnd, wh
     res.write('first part ');
     setTimeout(() => res.end('second part'), 100);
   });
-  const { port, forwarder, calls } = await recordingFrontTo(upstream);
+  const { port, forwarder, calls } = await recordingFrontTo(engine, upstream);
   for (const path of ['/small', '/streamed']) {
     calls.length = 0;
     const body = await new Promise<string>((resolve, reject) => {
@@ -181,7 +182,7 @@ test('a client that leaves before the upstream has answered ends the attempt wit
   const upstream = await serve((_req, res) => {
     setTimeout(() => res.end('late'), 300);
   });
-  const { port, forwarder, calls } = await recordingFrontTo(upstream);
+  const { port, forwarder, calls } = await recordingFrontTo(engine, upstream);
   await new Promise<void>((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: '/', agent: false });
     req.on('error', () => resolve());
@@ -194,6 +195,56 @@ test('a client that leaves before the upstream has answered ends the attempt wit
   await waitFor(() => calls.length >= 1);
   expect(calls).toEqual(['end client-gone upstreamDone=false']);
   forwarder.close();
+});
+
+test('a chunked request body (no Content-Length) streams upstream whole', async () => {
+  const upstream = await serve((req, res) => {
+    let bytes = 0;
+    req.on('data', (c: Buffer) => (bytes += c.length));
+    req.on('end', () => res.end(String(bytes)));
+  });
+  const { port, forwarder } = await frontTo(engine, upstream);
+  const reply = await new Promise<string>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
+      res.on('end', () => resolve(text));
+    });
+    req.on('error', reject);
+    // Two writes before end: Node sends them chunked.
+    req.write(Buffer.alloc(300_000, 1));
+    setTimeout(() => req.end(Buffer.alloc(200_000, 2)), 20);
+  });
+  expect(reply).toBe('500000');
+  forwarder.close();
+});
+
+test('a client that leaves mid-download ends the attempt once, as client-gone, and the upstream sees its request closed', async () => {
+  let upstreamClosed = false;
+  const upstream = await serve((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.write(Buffer.alloc(64 * 1024));
+    res.on('close', () => (upstreamClosed = true));
+    // Never ends: only the client leaving can end this.
+  });
+  const { port, forwarder, calls } = await recordingFrontTo(engine, upstream);
+  await new Promise<void>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      res.once('data', () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    req.on('error', () => undefined);
+    req.on('close', () => resolve());
+    setTimeout(() => reject(new Error('no response bytes')), 5000).unref();
+    req.end();
+  });
+  await waitFor(() => calls.length >= 1 && upstreamClosed);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(calls).toEqual(['end client-gone upstreamDone=false']);
+  forwarder.close();
+});
 });
 
 async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {

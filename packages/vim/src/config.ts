@@ -1,4 +1,5 @@
 import { POLICY_NAMES, type PolicyName } from '@acs/balancing';
+import { DEFAULT_PROXY_ENGINE, PROXY_ENGINES, type ProxyEngine } from '@acs/proxy';
 import { DEFAULT_PLACEMENT_STRATEGY, PLACEMENT_STRATEGY_NAMES, ScalingPolicyError, validateScalingPolicy, type PlacementStrategyName } from '@acs/scaling';
 import { hostPort, integer, LOG_LEVEL_SETTING, oneOf, text, type HostPort, type Setting, type SettingValues } from '@acs/daemon';
 import {
@@ -70,6 +71,14 @@ export const VIM_SETTINGS = {
     defaultValue: DEFAULT_UPSTREAM_TIMEOUT_MS,
     parse: integer(1, 3_600_000),
   } satisfies Setting<number>,
+  proxyEngine: {
+    flag: 'proxy-engine',
+    placeholder: 'engine',
+    env: 'ACS_PROXY_ENGINE',
+    description: `what forwards tier 1's requests (${PROXY_ENGINES.join(', ')}); see packages/proxy/README.md`,
+    defaultValue: DEFAULT_PROXY_ENGINE,
+    parse: oneOf(PROXY_ENGINES),
+  } satisfies Setting<ProxyEngine>,
   slowStartMs: {
     flag: 'slow-start-ms',
     placeholder: 'ms',

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { HostPort, Logger } from '@acs/daemon';
 import { AdminApi } from './admin-api';
 import type { PolicyName } from '@acs/balancing';
+import type { ProxyEngine } from '@acs/proxy';
 import { AgentServer, type AgentServerOptions } from './agent-server';
 import { DEFAULT_SLOW_START_MS } from './defaults';
 import { Tier1Front } from './traffic/tier1-front';
@@ -24,6 +25,8 @@ export interface VimOptions extends Omit<AgentServerOptions, 'listen'>, VmScalin
   httpListen: HostPort;
   balancerPolicy: PolicyName;
   upstreamTimeoutMs: number;
+  /** @default DEFAULT_PROXY_ENGINE (@acs/proxy) */
+  proxyEngine?: ProxyEngine;
   /** @default DEFAULT_SLOW_START_MS */
   slowStartMs?: number;
   /** When set, every admin API change must carry `Authorization: Bearer <token>`. */
@@ -69,7 +72,7 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
   cluster.on('vmDown', (vm, reason) => log.warn({ agentId: vm.id, peer: vm.address, reason }, 'vm down'));
   const agents = new AgentServer({ ...options, listen: options.agentListen, now }, cluster, log.child({ part: 'agents' }));
   const traffic = new Tier1Front(
-    { listen: options.httpListen, policy: options.balancerPolicy, upstreamTimeoutMs: options.upstreamTimeoutMs, slowStartMs: options.slowStartMs ?? DEFAULT_SLOW_START_MS, now },
+    { listen: options.httpListen, policy: options.balancerPolicy, upstreamTimeoutMs: options.upstreamTimeoutMs, engine: options.proxyEngine, slowStartMs: options.slowStartMs ?? DEFAULT_SLOW_START_MS, now },
     cluster,
     log.child({ part: 'tier1' }),
   );

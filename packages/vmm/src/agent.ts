@@ -3,6 +3,7 @@ import Docker from 'dockerode';
 import type { PolicyName } from '@acs/balancing';
 import { type ClientTls, formatHostPort, type HostPort, type Logger } from '@acs/daemon';
 import { PROTOCOL_VERSION, type AgentDescription, type AgentRequest } from '@acs/protocol';
+import type { ProxyEngine } from '@acs/proxy';
 import type { BackoffPolicy } from './backoff';
 import { AGENT_VERSION, RECONCILE_INTERVAL_MS } from './defaults';
 import { TrafficFront } from './front/traffic-front';
@@ -26,6 +27,8 @@ export interface AgentOptions {
   queueLimit: number;
   queueTimeoutMs: number;
   upstreamTimeoutMs: number;
+  /** @default DEFAULT_PROXY_ENGINE (@acs/proxy) */
+  proxyEngine?: ProxyEngine;
   dockerSocket: string;
   readinessTimeoutMs: number;
   stopGraceSeconds: number;
@@ -64,6 +67,7 @@ export class Agent implements AgentBehaviour {
         queueLimit: options.queueLimit,
         queueTimeoutMs: options.queueTimeoutMs,
         upstreamTimeoutMs: options.upstreamTimeoutMs,
+        engine: options.proxyEngine,
       },
       log.child({ part: 'front' }),
     );

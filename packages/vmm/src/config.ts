@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { POLICY_NAMES, type PolicyName } from '@acs/balancing';
 import { boolean, hostPort, integer, LOG_LEVEL_SETTING, oneOf, text, type HostPort, type Setting, type SettingValues } from '@acs/daemon';
 import { AGENT_ID_PATTERN } from '@acs/protocol';
+import { DEFAULT_PROXY_ENGINE, PROXY_ENGINES, type ProxyEngine } from '@acs/proxy';
 import {
   DEFAULT_BACKOFF_INITIAL_MS,
   DEFAULT_BACKOFF_MAX_MS,
@@ -160,6 +161,14 @@ export const VMM_SETTINGS = {
     defaultValue: DEFAULT_UPSTREAM_TIMEOUT_MS,
     parse: integer(1, 3_600_000),
   } satisfies Setting<number>,
+  proxyEngine: {
+    flag: 'proxy-engine',
+    placeholder: 'engine',
+    env: 'ACS_PROXY_ENGINE',
+    description: `what forwards tier 2's requests (${PROXY_ENGINES.join(', ')}); see packages/proxy/README.md`,
+    defaultValue: DEFAULT_PROXY_ENGINE,
+    parse: oneOf(PROXY_ENGINES),
+  } satisfies Setting<ProxyEngine>,
   dockerSocket: {
     flag: 'docker-socket',
     placeholder: 'path',

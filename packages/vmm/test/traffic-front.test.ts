@@ -1,6 +1,7 @@
 import { createServer, request, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@acs/daemon';
+import { PROXY_ENGINES, type ProxyEngine } from '@acs/proxy';
 import { TrafficFront, type TrafficFrontOptions } from '../src/front/traffic-front';
 
 const log = createLogger('test', 'silent');
@@ -133,8 +134,11 @@ const DEFAULTS: Omit<TrafficFrontOptions, 'listen'> = {
   upstreamTimeoutMs: 20_000,
 };
 
+/** Set by the describe blocks that run on each Forwarder engine; otherwise the default engine. */
+let engine: ProxyEngine | undefined;
+
 async function startFront(options: Partial<Omit<TrafficFrontOptions, 'listen'>> = {}): Promise<{ front: TrafficFront; port: number }> {
-  const front = new TrafficFront({ ...DEFAULTS, ...options, listen: { host: '127.0.0.1', port: 0 } }, log);
+  const front = new TrafficFront({ ...DEFAULTS, engine, ...options, listen: { host: '127.0.0.1', port: 0 } }, log);
   const address = await front.listen();
   cleanups.push(() => front.close());
   return { front, port: address.port };
@@ -563,7 +567,10 @@ describe('TrafficFront: in-flight cap and admission queue', () => {
   });
 });
 
-describe('TrafficFront: upstream failures', () => {
+describe.each(PROXY_ENGINES)('TrafficFront: upstream failures, engine %s', (each) => {
+  beforeAll(() => (engine = each));
+  afterAll(() => (engine = undefined));
+
   test('a POST with a body to a container on a closed port is not retried: 502', async () => {
     const good = await TestBackend.start('good', 'hold');
     const deadPort = await closedPort();

@@ -2,13 +2,14 @@ import { type IncomingMessage, type Server, type ServerResponse } from 'node:htt
 import type { AddressInfo } from 'node:net';
 import { createPolicy, OutlierDetector, slowStartWeight, type Backend, type BalancingPolicy, type OutlierSettings, type PolicyName } from '@acs/balancing';
 import { createLimitedHttpServer, formatHostPort, Histogram, type HistogramCounts, type HostPort, type Logger, closeHttpServer, listenOn, TRAFFIC_HTTP_LIMITS } from '@acs/daemon';
-import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
+import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget, type ProxyEngine } from '@acs/proxy';
 import type { ClusterState, VmRecord } from '../cluster-state';
 
 export interface Tier1Options {
   listen: HostPort;
   policy: PolicyName;
   upstreamTimeoutMs: number;
+  engine?: ProxyEngine;
   /** A newly ready VM's share ramps up over this long; 0 turns slow start off. */
   slowStartMs: number;
   outlier?: Partial<OutlierSettings>;
@@ -83,7 +84,7 @@ export class Tier1Front {
     this.now = options.now ?? Date.now;
     this.slowStartMs = options.slowStartMs;
     this.outliers = new OutlierDetector(options.outlier);
-    this.forwarder = new Forwarder({ upstreamTimeoutMs: options.upstreamTimeoutMs }, log);
+    this.forwarder = new Forwarder({ upstreamTimeoutMs: options.upstreamTimeoutMs, engine: options.engine }, log);
     this.plan = {
       pick: (tried) => this.pick(tried, undefined),
       onStart: (target) => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AdaptiveConcurrencyLimit, createPolicy, DEFAULT_ADAPTIVE_LIMIT_SETTINGS, type Backend, type BalancingPolicy, type PolicyName } from '@acs/balancing';
 import { createLimitedHttpServer, Histogram, type HostPort, type Logger, closeHttpServer, listenOn, TRAFFIC_HTTP_LIMITS } from '@acs/daemon';
 import type { ContainerLatency } from '@acs/protocol';
-import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget } from '@acs/proxy';
+import { Forwarder, sendUnavailable, type ForwardingPlan, type ForwardTarget, type ProxyEngine } from '@acs/proxy';
 import type { TrafficBackends } from '../runtime/container-manager';
 import { AdmissionQueue } from './admission-queue';
 
@@ -20,6 +20,7 @@ export interface TrafficFrontOptions {
   queueTimeoutMs: number;
   /** An upstream that sends no response within this long gets a 504. */
   upstreamTimeoutMs: number;
+  engine?: ProxyEngine;
 }
 
 /** The first attempt has tried nothing: one shared empty set instead of one per request. */
@@ -67,7 +68,7 @@ export class TrafficFront implements TrafficBackends {
   ) {
     this.policy = createPolicy(options.policy);
     this.queue = new AdmissionQueue(options.queueLimit);
-    this.forwarder = new Forwarder({ upstreamTimeoutMs: options.upstreamTimeoutMs }, log);
+    this.forwarder = new Forwarder({ upstreamTimeoutMs: options.upstreamTimeoutMs, engine: options.engine }, log);
     this.plan = {
       pick: (tried) => this.pick(tried),
       onStart: (target) => {

@@ -1,0 +1,152 @@
+/**
+ * npm run bench:proxy-engines [rounds]
+ *
+ * The Forwarder's two engines (http-proxy, undici) side by side, paired. Starts two real stacks on the
+ * local Docker Engine, one per engine (acs-vim and acs-vmm both with --proxy-engine <engine>, one
+ * zero-work container each), then alternates wrk runs through both tiers (the bench:proxy (c) settings:
+ * -c32, /work?ms=0, 3 s each, order swapped every round) and prints per run and as medians the req/s and
+ * the CPU µs per request of each daemon (/proc CPU time ÷ requests wrk completed). Pairing runs seconds
+ * apart cancels most of the other load a shared machine has; the medians of the paired ratios are the
+ * figures to read.
+ *
+ * Bounded: every wrk run is killed if it overruns, the whole run has a 6-minute limit; both stacks'
+ * processes and containers (label acs.vmm=<this run's agent ids>) are removed on any exit.
+ */
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ContainerListResponse, ContainerStartResponse, VmListResponse } from '@acs/api-types';
+import { PROXY_ENGINES, type ProxyEngine } from '@acs/proxy';
+import { getJson, startVimProcess, startVmmProcess, type VimProcess } from '../test/support/lab';
+import { ProcessGroup, type Daemon } from '../test/support/processes';
+import { apiCall } from './support/api';
+import { boundRun } from './support/run-bounds';
+import { runWrk } from './support/wrk';
+
+const NAME = 'bench:proxy-engines';
+const RUN = { connections: 32, seconds: 3, warmupSeconds: 2, path: '/work?ms=0' } as const;
+const rounds = Number(process.argv[2] ?? 10);
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 40) {
+  console.error('usage: npm run bench:proxy-engines [rounds, 1-40, default 10]');
+  process.exit(2);
+}
+
+const group = new ProcessGroup();
+const wrkChildren: ChildProcess[] = [];
+const dataDir = mkdtempSync(join(tmpdir(), 'acs-bench-pe-'));
+const agentId = (engine: ProxyEngine): string => `bench-pe-${process.pid}-${engine}`;
+
+async function removeOwnContainers(): Promise<void> {
+  for (const engine of PROXY_ENGINES) {
+    const ids = await new Promise<string[]>((resolve) =>
+      execFile('docker', ['ps', '-aq', '--filter', 'label=acs.managed=true', '--filter', `label=acs.vmm=${agentId(engine)}`], { timeout: 15_000 }, (error, stdout) =>
+        resolve(error ? [] : stdout.split(/\s+/).filter(Boolean)),
+      ),
+    );
+    if (ids.length > 0) await new Promise<void>((resolve) => execFile('docker', ['rm', '-f', ...ids], { timeout: 30_000 }, () => resolve()));
+  }
+}
+
+async function cleanup(): Promise<void> {
+  for (const child of wrkChildren) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await group.cleanup();
+  await removeOwnContainers();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const finish = boundRun(NAME, 6 * 60_000, cleanup);
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5000 }).stdout?.trim()) || 100;
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+interface Stack {
+  engine: ProxyEngine;
+  vim: VimProcess;
+  vmm: Daemon;
+  url: string;
+}
+
+async function startStack(engine: ProxyEngine): Promise<Stack> {
+  const args = ['--proxy-engine', engine];
+  const vim = await startVimProcess(group, { dataDir: join(dataDir, engine), args });
+  const id = agentId(engine);
+  const vmm = startVmmProcess(group, vim, id, args);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { vms } = await getJson<VmListResponse>(`${vim.api}/api/v1/vms`).catch(() => ({ vms: [] as VmListResponse['vms'] }));
+    if (vms.some((v) => v.id === id && v.status === 'ready' && v.front)) break;
+    if (Date.now() > deadline) throw new Error(`acs-vmm ${id} did not join within 60 s:\n${vmm.stderr.slice(-2000)}`);
+    await sleep(100);
+  }
+  const started = await apiCall<ContainerStartResponse>(vim.api, 'POST', `/api/v1/vms/${id}/containers`, { workMs: 0 });
+  const url = `http://127.0.0.1:${vim.httpPort}${RUN.path}`;
+  for (;;) {
+    const { containers } = await apiCall<ContainerListResponse>(vim.api, 'GET', `/api/v1/containers?vm=${id}`, undefined, 5000);
+    const ready = containers.some((c) => c.id === started.containerId && c.ready);
+    if (ready && (await fetch(url).then((r) => r.status === 200).catch(() => false))) break;
+    if (Date.now() > deadline + 30_000) throw new Error(`container ${started.name} not serving through tier 1 within 90 s`);
+    await sleep(100);
+  }
+  return { engine, vim, vmm, url };
+}
+
+interface Sample {
+  rps: number;
+  vimUs: number;
+  vmmUs: number;
+}
+
+async function measure(stack: Stack): Promise<Sample> {
+  const pids = [stack.vim.daemon.child.pid!, stack.vmm.child.pid!];
+  const before = pids.map(cpuSeconds);
+  const result = await runWrk(stack.url, { connections: RUN.connections, seconds: RUN.seconds }, wrkChildren);
+  const after = pids.map(cpuSeconds);
+  const perRequest = (i: number): number => ((after[i]! - before[i]!) * 1e6) / Math.max(1, result.requests);
+  if (result.non2xx + result.socketErrors > 0) console.log(`  note: ${stack.engine}: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`);
+  return { rps: result.okPerSecond, vimUs: perRequest(0), vmmUs: perRequest(1) };
+}
+
+async function main(): Promise<void> {
+  const stacks = [];
+  for (const engine of PROXY_ENGINES) stacks.push(await startStack(engine));
+  for (const stack of stacks) await runWrk(stack.url, { connections: RUN.connections, seconds: RUN.warmupSeconds }, wrkChildren);
+  console.log(`${NAME} — Node ${process.version}; ${rounds} rounds of wrk -c${RUN.connections} -d${RUN.seconds}s ${RUN.path} through both tiers, engines alternating`);
+  const samples = new Map<ProxyEngine, Sample[]>(PROXY_ENGINES.map((e) => [e, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? stacks : [...stacks].reverse();
+    for (const stack of order) samples.get(stack.engine)!.push(await measure(stack));
+    const line = stacks.map((s) => {
+      const x = samples.get(s.engine)![round]!;
+      return `${s.engine}: ${x.rps.toFixed(0)} req/s, vim ${x.vimUs.toFixed(0)} µs, vmm ${x.vmmUs.toFixed(0)} µs`;
+    });
+    console.log(`  round ${round + 1}: ${line.join(';  ')}`);
+  }
+  const [a, b] = PROXY_ENGINES.map((e) => samples.get(e)!);
+  const ratio = (pick: (s: Sample) => number): number => median(a!.map((x, i) => pick(b![i]!) / pick(x)));
+  console.log('');
+  for (const engine of PROXY_ENGINES) {
+    const s = samples.get(engine)!;
+    console.log(`${engine.padEnd(10)} medians: ${median(s.map((x) => x.rps)).toFixed(0)} req/s, CPU µs/req acs-vim ${median(s.map((x) => x.vimUs)).toFixed(0)}, acs-vmm ${median(s.map((x) => x.vmmUs)).toFixed(0)}`);
+  }
+  const pct = (r: number): string => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(0)} %`;
+  console.log(
+    `${PROXY_ENGINES[1]} ÷ ${PROXY_ENGINES[0]}, median of paired ratios: req/s ${pct(ratio((x) => x.rps))}, CPU/req acs-vim ${pct(ratio((x) => x.vimUs))}, acs-vmm ${pct(ratio((x) => x.vmmUs))}`,
+  );
+}
+
+main().then(
+  () => finish(0),
+  (error: unknown) => finish(1, `${NAME} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
+);
