@@ -4,13 +4,15 @@
  * acs-vim with the secret it staged), and the systemd unit through `systemd-analyze verify`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { eventually, getJson, startVimProcess, type VimProcess } from './support/lab';
 import { Daemon, ProcessGroup, REPO_ROOT } from './support/processes';
 import { removeAgentContainers } from './support/docker';
 
 const VAGRANT_DIR = join(REPO_ROOT, 'vagrant');
+/** The Vagrantfile's private network prefix (e.g. `a.b.c`): VM addresses are checked against it, not a copy. */
+const PRIVATE_NETWORK = /^PRIVATE_NETWORK = "([\d.]+)"$/m.exec(readFileSync(join(VAGRANT_DIR, 'Vagrantfile'), 'utf8'))![1]!;
 const PREPARE = join(VAGRANT_DIR, 'prepare.mjs');
 const group = new ProcessGroup();
 const stagedAgents: Daemon[] = [];
@@ -24,8 +26,16 @@ afterAll(async () => {
   removeAgentContainers([AGENT_ID]);
 });
 
+/** Whether `tool` is an executable on PATH (looked up here, not through a shell's `command -v`). */
 function hasTool(tool: string): boolean {
-  return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', tool], { stdio: 'ignore' }).status === 0;
+  return (process.env['PATH'] ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, tool), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -136,14 +146,14 @@ describe('Vagrantfile', () => {
     expect(calls('config.vm.define').map((d) => [d.args![0], d.kw!['autostart']])).toEqual([['vmm1', true], ['vmm2', true], ['vmm3', false]]);
     for (const [i, name] of ['vmm1', 'vmm2', 'vmm3'].entries()) {
       const node = `config.vm.define(${name})`;
-      const address = `192.168.56.${11 + i}`;
+      const address = `${PRIVATE_NETWORK}.${11 + i}`;
       expect(value(`${node}.vm.hostname`)).toBe(name);
       expect(calls(`${node}.vm.network`).map((n) => [n.args![0], n.kw!['ip']])).toEqual([['private_network', address]]);
       const [provision] = calls(`${node}.vm.provision`);
       expect(provision?.kw).toMatchObject({
         type: 'shell',
         path: 'provision.sh',
-        env: { ACS_AGENT_ID: name, ACS_VIM: '192.168.56.1:7070', ACS_FRONT_LISTEN: `${address}:8081`, ACS_MAX_CONTAINERS: '4' },
+        env: { ACS_AGENT_ID: name, ACS_VIM: `${PRIVATE_NETWORK}.1:7070`, ACS_FRONT_LISTEN: `${address}:8081`, ACS_MAX_CONTAINERS: '4' },
       });
     }
     for (const provider of ['virtualbox', 'libvirt']) {
@@ -269,7 +279,7 @@ describe('provision.sh', () => {
     const stage = group.tempDir('acs-empty-stage-');
     const result = spawnSync('bash', [join(VAGRANT_DIR, 'provision.sh')], {
       encoding: 'utf8',
-      env: { PATH: process.env['PATH'], ACS_STAGE_DIR: stage, ACS_AGENT_ID: 'vmm1', ACS_VIM: '192.168.56.1:7070', ACS_FRONT_LISTEN: '192.168.56.11:8081', ACS_MAX_CONTAINERS: '4' },
+      env: { PATH: process.env['PATH'], ACS_STAGE_DIR: stage, ACS_AGENT_ID: 'vmm1', ACS_VIM: '127.0.0.1:7070', ACS_FRONT_LISTEN: '127.0.0.1:8081', ACS_MAX_CONTAINERS: '4' },
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${stage}/manifest.json is missing: on the host run 'node vagrant/prepare.mjs', then 'vagrant provision'`);

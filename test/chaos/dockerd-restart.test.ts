@@ -28,7 +28,7 @@ beforeAll(async () => {
   if (unavailable) return;
   engine = new PrivateDockerd(String(process.pid % 10_000));
   await engine.start();
-  engine.loadImage('acs-workload:latest');
+  await engine.loadImage('acs-workload:latest');
   await cluster.startVim();
   cluster.startAgent(SHARED_VM);
   cluster.startAgent(PRIVATE_VM, { args: ['--docker-socket', engine.socket] });

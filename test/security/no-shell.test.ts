@@ -29,6 +29,7 @@ const FORBIDDEN: Array<{ what: string; pattern: RegExp }> = [
   { what: 'shell: true (a spawn option that hands the command line to /bin/sh)', pattern: /\bshell\s*:\s*(true|['"`])/ },
   { what: 'exec/execSync imported from child_process (they always run a shell)', pattern: /import\s*\{[^}]*\b(exec|execSync)\b[^}]*\}\s*from\s*['"](node:)?child_process['"]/ },
   { what: 'child_process.exec/execSync called through the module', pattern: /\b(child_process|childProcess|cp)\.(exec|execSync)\s*\(/ },
+  { what: 'a shell spawned by name with -c (sh/bash -c runs its argument as a command line)', pattern: /\(\s*['"`](?:\/bin\/)?(?:ba|da)?sh['"`]\s*,\s*\[\s*['"`]-c['"`]/ },
   { what: 'exec/execSync required from child_process', pattern: /\{[^}]*\b(exec|execSync)\b[^}]*\}\s*=\s*require\(\s*['"](node:)?child_process['"]\s*\)/ },
 ];
 
@@ -53,7 +54,10 @@ test('the scan does catch each forbidden form', () => {
     "import { spawn, execSync } from 'child_process';",
     'child_process.exec(`docker rm ${id}`)',
     "const { execSync } = require('child_process');",
+    "execFileSync('sh', ['-c', `docker save ${image} | docker load`])",
+    "spawnSync('/bin/bash', ['-c', 'command -v x'])",
   ];
   for (const sample of samples) expect([sample, FORBIDDEN.some(({ pattern }) => pattern.test(sample))]).toEqual([sample, true]);
   expect(FORBIDDEN.some(({ pattern }) => pattern.test("execFileSync('docker', args); /^a$/.exec(text)"))).toBe(false);
+  expect(FORBIDDEN.some(({ pattern }) => pattern.test("spawnSync('bash', [join(dir, 'provision.sh')])"))).toBe(false);
 });

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, closeSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,7 +12,7 @@ export function privateDockerdUnavailable(): string | undefined {
 
 /**
  * A Docker Engine of the test's own, so it can be restarted without touching the machine's shared one:
- * its own data and exec roots, socket, and bridge (a small unique subnet, no iptables rules, so nothing
+ * its own data and exec roots, socket, and bridge (a small link-local subnet, no iptables rules, so nothing
  * of the host's network setup changes). Containers publish on 127.0.0.1 through its userland proxy.
  * `--live-restore` keeps containers running while the daemon is down, as a production engine would.
  */
@@ -39,12 +39,21 @@ export class PrivateDockerd {
   /** Creates the bridge on a subnet picked from the tag, starts the daemon and waits until it answers. */
   async start(): Promise<void> {
     if (!existsSync(`/sys/class/net/${this.bridge}`)) {
-      const octet = 100 + (Number.parseInt(this.tag.replace(/\D/g, '').slice(-4) || '0', 10) % 150);
       execFileSync('ip', ['link', 'add', this.bridge, 'type', 'bridge']);
-      execFileSync('ip', ['addr', 'add', `10.231.${octet}.1/24`, 'dev', this.bridge]);
+      execFileSync('ip', ['addr', 'add', `169.254.${this.linkLocalOctet()}.1/24`, 'dev', this.bridge]);
       execFileSync('ip', ['link', 'set', this.bridge, 'up']);
     }
     await this.launch();
+  }
+
+  /**
+   * The bridge's subnet is link-local (169.254.0.0/16): never routed beyond this host, and no private-range
+   * address in the tests (their traffic goes to the containers' ports published on 127.0.0.1 only). Picked
+   * from the tag so parallel runs differ; 169.254.169.0/24 is skipped (the cloud metadata address).
+   */
+  private linkLocalOctet(): number {
+    const octet = 100 + (Number.parseInt(this.tag.replace(/\D/g, '').slice(-4) || '0', 10) % 150);
+    return octet === 169 ? 170 : octet;
   }
 
   /** SIGTERM, wait for the daemon to exit; containers keep running (live restore). */
@@ -72,8 +81,13 @@ export class PrivateDockerd {
   }
 
   /** Copies an image from the shared engine into this one (nothing is pulled). */
-  loadImage(image: string): void {
-    execFileSync('sh', ['-c', `docker save "$1" | docker -H "$2" load`, 'load-image', image, this.host], { stdio: 'ignore' });
+  async loadImage(image: string): Promise<void> {
+    // docker save | docker load, piped here rather than through a shell.
+    const save = spawn('docker', ['save', image], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const load = spawn('docker', ['-H', this.host, 'load'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    save.stdout.pipe(load.stdin);
+    const [saved, loaded] = await Promise.all([exitCodeOf(save), exitCodeOf(load)]);
+    if (saved !== 0 || loaded !== 0) throw new Error(`copying ${image} into the private dockerd failed (docker save exit ${saved}, docker load exit ${loaded})`);
   }
 
   /** Removes every container, stops the daemon and its shims, unmounts and deletes its dirs and bridge. */
@@ -148,4 +162,11 @@ function tryKill(pid: number): void {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function exitCodeOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => resolve(code));
+  });
 }

@@ -126,7 +126,7 @@ test('X-Forwarded-* are appended to what the request carried, a given X-Request-
         host: '127.0.0.1',
         port,
         path: 'http://shop.example:8443/cart?item=7',
-        headers: { host: 'shop.example:8443', 'x-forwarded-for': '10.1.2.3', 'x-forwarded-proto': 'https', 'x-forwarded-port': '443', 'x-forwarded-host': 'edge.example', 'x-request-id': 'given-id-1' },
+        headers: { host: 'shop.example:8443', 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-port': '443', 'x-forwarded-host': 'edge.example', 'x-request-id': 'given-id-1' },
         agent: false,
       },
       (res) => {
@@ -142,7 +142,7 @@ test('X-Forwarded-* are appended to what the request carried, a given X-Request-
   expect(reply.headers['x-request-id']).toBe('given-id-1');
   expect(seenUrl).toBe('/cart?item=7');
   expect(seen['x-request-id']).toBe('given-id-1');
-  expect(seen['x-forwarded-for']).toBe('10.1.2.3,127.0.0.1');
+  expect(seen['x-forwarded-for']).toBe('203.0.113.7,127.0.0.1');
   expect(seen['x-forwarded-proto']).toBe('https,http');
   expect(seen['x-forwarded-port']).toBe('443,8443');
   expect(seen['x-forwarded-host']).toBe('edge.example');
