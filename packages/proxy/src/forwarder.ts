@@ -4,6 +4,7 @@ import httpProxy from 'http-proxy';
 import type { Logger } from '@acs/daemon';
 import { CONNECTION_OPTIONS, connectionListed, HOP_BY_HOP, HOP_BY_HOP_SET, isReplayable, withoutNames } from './hop-headers';
 import { sendJson } from './responses';
+import { PlannedAttempt } from './planned-attempt';
 import { UndiciHop } from './undici-hop';
 
 /** Where one attempt goes. */
@@ -399,7 +400,7 @@ function appended(existing: string | string[] | undefined, value: string): strin
 }
 
 /** One try of one request at one target: the first, and at most one retry (`retryOf` set). */
-class Attempt {
+class Attempt extends PlannedAttempt {
   upstream: ClientRequest | undefined = undefined;
   /** When the upstream's response headers are due; set once the request has a socket. */
   deadline = Infinity;
@@ -407,34 +408,16 @@ class Attempt {
   clientGone = false;
   /** X-Served-By for this attempt's response, from the plan. */
   servedBy: string | undefined = undefined;
-  private ended = false;
-  private released = false;
-  // Sub-millisecond: a zero-work hop takes well under 1 ms, and the adaptive in-flight limit and the
-  // latency histograms both need to tell 0.3 ms from 0.9 ms.
-  private readonly startedAt = performance.now();
   constructor(
     /** The forwarder's timeout sweep list, which a client leaving takes the upstream off. */
     readonly awaitingResponse: Map<ClientRequest, Attempt>,
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
-    readonly target: ForwardTarget,
-    readonly plan: ForwardingPlan,
+    target: ForwardTarget,
+    plan: ForwardingPlan,
     readonly retryOf: Attempt | undefined,
   ) {
-  }
-
-  /** Reports the outcome to the plan, exactly once. */
-  end(outcome: Omit<AttemptOutcome, 'durationMs' | 'upstreamDone'>): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.plan.onEnd(this.target, { status: outcome.status, failure: outcome.failure, durationMs: performance.now() - this.startedAt, upstreamDone: this.released });
-  }
-
-  /** Tells the plan the target is done with the request (see ForwardingPlan.onUpstreamDone), once, before the end. */
-  upstreamDone(): void {
-    if (this.ended || this.released) return;
-    this.released = true;
-    this.plan.onUpstreamDone?.(this.target);
+    super(target, plan);
   }
 }
 

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import type { Logger } from '@acs/daemon';
-import type { AttemptOutcome, ForwardingPlan, ForwardTarget } from './forwarder';
+import type { ForwardingPlan, ForwardTarget } from './forwarder';
+import { PlannedAttempt } from './planned-attempt';
 import { CONNECTION_OPTIONS, connectionListed, HOP_BY_HOP_SET, isReplayable, withoutNames } from './hop-headers';
 import { sendJson } from './responses';
 
@@ -76,27 +77,26 @@ export class UndiciHop {
 }
 
 /** One try of one request at one target, and undici's handler for it. */
-class UndiciAttempt {
+class UndiciAttempt extends PlannedAttempt {
   private abort: ((reason?: Error) => void) | undefined = undefined;
   private responded = false;
   clientGone = false;
-  private ended = false;
-  private released = false;
   /** While the response is held back (see releaseFirst), its chunks; undefined once it streams. */
   private held: Buffer[] | undefined = undefined;
   private heldBytes = 0;
   private complete = false;
   private resume: (() => void) | undefined = undefined;
-  private readonly startedAt = performance.now();
 
   constructor(
     private readonly hop: UndiciHop,
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
-    readonly target: ForwardTarget,
-    readonly plan: ForwardingPlan,
+    target: ForwardTarget,
+    plan: ForwardingPlan,
     readonly retryOf: UndiciAttempt | undefined,
-  ) {}
+  ) {
+    super(target, plan);
+  }
 
   onConnect(abort: (reason?: Error) => void): void {
     this.abort = abort;
@@ -222,18 +222,6 @@ class UndiciAttempt {
     this.end({ status: undefined, failure: 'client-gone' });
   }
 
-  /** Reports the outcome to the plan, exactly once. */
-  end(outcome: Omit<AttemptOutcome, 'durationMs' | 'upstreamDone'>): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.plan.onEnd(this.target, { status: outcome.status, failure: outcome.failure, durationMs: performance.now() - this.startedAt, upstreamDone: this.released });
-  }
-
-  upstreamDone(): void {
-    if (this.ended || this.released) return;
-    this.released = true;
-    this.plan.onUpstreamDone?.(this.target);
-  }
 }
 
 function releaseHeld(attempt: UndiciAttempt): void {
