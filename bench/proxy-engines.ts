@@ -16,13 +16,12 @@ import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContainerListResponse, ContainerStartResponse, VmListResponse } from '@acs/api-types';
 import { PROXY_ENGINES, type ProxyEngine } from '@acs/proxy';
-import { getJson, startVimProcess, startVmmProcess, type VimProcess } from '../test/support/lab';
+import { startVimProcess, startVmmProcess, type VimProcess } from '../test/support/lab';
 import { ProcessGroup, type Daemon } from '../test/support/processes';
-import { apiCall } from './support/api';
 import { boundRun } from './support/run-bounds';
 import { runWrk } from './support/wrk';
+import { startZeroWorkContainer } from './support/zero-work-stack';
 
 const NAME = 'bench:proxy-engines';
 const RUN = { connections: 32, seconds: 3, warmupSeconds: 2, path: '/work?ms=0' } as const;
@@ -64,7 +63,6 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -83,22 +81,8 @@ async function startStack(engine: ProxyEngine): Promise<Stack> {
   const vim = await startVimProcess(group, { dataDir: join(dataDir, engine), args });
   const id = agentId(engine);
   const vmm = startVmmProcess(group, vim, id, args);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const { vms } = await getJson<VmListResponse>(`${vim.api}/api/v1/vms`).catch(() => ({ vms: [] as VmListResponse['vms'] }));
-    if (vms.some((v) => v.id === id && v.status === 'ready' && v.front)) break;
-    if (Date.now() > deadline) throw new Error(`acs-vmm ${id} did not join within 60 s:\n${vmm.stderr.slice(-2000)}`);
-    await sleep(100);
-  }
-  const started = await apiCall<ContainerStartResponse>(vim.api, 'POST', `/api/v1/vms/${id}/containers`, { workMs: 0 });
   const url = `http://127.0.0.1:${vim.httpPort}${RUN.path}`;
-  for (;;) {
-    const { containers } = await apiCall<ContainerListResponse>(vim.api, 'GET', `/api/v1/containers?vm=${id}`, undefined, 5000);
-    const ready = containers.some((c) => c.id === started.containerId && c.ready);
-    if (ready && (await fetch(url).then((r) => r.status === 200).catch(() => false))) break;
-    if (Date.now() > deadline + 30_000) throw new Error(`container ${started.name} not serving through tier 1 within 90 s`);
-    await sleep(100);
-  }
+  await startZeroWorkContainer(vim, vmm, id, url, 60_000);
   return { engine, vim, vmm, url };
 }
 

@@ -22,12 +22,11 @@ import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_proces
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContainerListResponse, ContainerStartResponse, VmListResponse } from '@acs/api-types';
-import { getJson, startVimProcess, startVmmProcess } from '../test/support/lab';
+import { startVimProcess, startVmmProcess } from '../test/support/lab';
 import { ProcessGroup, type Daemon } from '../test/support/processes';
-import { apiCall } from './support/api';
 import { boundRun } from './support/run-bounds';
 import { runWrk } from './support/wrk';
+import { startZeroWorkContainer } from './support/zero-work-stack';
 
 const NAME = 'bench:proxy-profile';
 const AGENT_ID = `bench-pp-${process.pid}`;
@@ -149,22 +148,8 @@ async function main(): Promise<void> {
   };
   const vim = await startVimProcess(group, { dataDir, env });
   const vmm = startVmmProcess(group, vim, AGENT_ID, [], env);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const { vms } = await getJson<VmListResponse>(`${vim.api}/api/v1/vms`).catch(() => ({ vms: [] as VmListResponse['vms'] }));
-    if (vms.some((v) => v.id === AGENT_ID && v.status === 'ready' && v.front)) break;
-    if (Date.now() > deadline) throw new Error(`acs-vmm ${AGENT_ID} did not join within 30 s:\n${vmm.stderr.slice(-2000)}`);
-    await sleep(100);
-  }
-  const started = await apiCall<ContainerStartResponse>(vim.api, 'POST', `/api/v1/vms/${AGENT_ID}/containers`, { workMs: 0 });
   const tier1 = `http://127.0.0.1:${vim.httpPort}${RUN.path}`;
-  for (;;) {
-    const { containers } = await apiCall<ContainerListResponse>(vim.api, 'GET', `/api/v1/containers?vm=${AGENT_ID}`, undefined, 5000);
-    const ready = containers.some((c) => c.id === started.containerId && c.ready);
-    if (ready && (await fetch(tier1).then((r) => r.status === 200).catch(() => false))) break;
-    if (Date.now() > deadline + 30_000) throw new Error(`container ${started.name} not serving through tier 1 within 60 s`);
-    await sleep(100);
-  }
+  await startZeroWorkContainer(vim, vmm, AGENT_ID, tier1, 30_000);
 
   await runWrk(tier1, { connections: RUN.connections, seconds: RUN.warmupSeconds }, wrkChildren);
   const pids = { 'acs-vim (tier 1)': vim.daemon.child.pid!, 'acs-vmm (tier 2)': vmm.child.pid! };
@@ -242,10 +227,6 @@ function perfSummary(pid: number): string {
     `  top ${TOP} symbols by self CPU:`,
     ...rows.slice(0, TOP).map((r) => `  ${r.pct.toFixed(1).padStart(5)} %  ${r.sym.slice(0, 110)}`),
   ].join('\n');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 void main().then(
