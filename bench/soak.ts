@@ -13,7 +13,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ChaosCluster, sleep } from '../test/support/chaos-cluster';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ChaosCluster } from '../test/support/chaos-cluster';
 import { docker } from '../test/support/docker';
 import { eventually } from '../test/support/lab';
 import { describeLoad, type OpenLoop, type OpenLoopResult } from '../test/support/open-loop';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { ClusterResponse, VmScalingView } from '@acs/api-types';
 import { docker, removeAgentContainers } from './support/docker';
 import { eventually, getJson } from './support/lab';
-import { BIN, REPO_ROOT, runCli, type Daemon, ProcessGroup } from './support/processes';
+import { BIN, isAlive, REPO_ROOT, runCli, type Daemon, ProcessGroup } from './support/processes';
 
 const LAB = join(REPO_ROOT, 'scripts/lab.mjs');
 const group = new ProcessGroup();
@@ -51,14 +51,6 @@ function labArgs(dir: string, p: typeof ports): string[] {
   ];
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function labContainers(): string[] {
   return agentIds.flatMap((id) => docker('ps', '-aq', '--filter', `label=acs.vmm=${id}`).split('\n').filter((line) => line !== ''));

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VmScalingView } from '@acs/api-types';
 import { callApi, eventually, getJson, startVimProcess, type VimProcess } from './support/lab';
-import { ProcessGroup } from './support/processes';
+import { isAlive, ProcessGroup } from './support/processes';
 import { eventsOfKind as events, ReportingAgents, scaleWebTo, webContainer } from './support/reporting-agent';
 
 const group = new ProcessGroup();
@@ -129,11 +129,3 @@ test('a VM whose agent never connects after a successful `vagrant up` times out:
   expect(vagrant.calls()).toEqual(['[up][sb4]']);
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -5,7 +5,8 @@
  * The third agent reaches the VIM through a TCP relay so a test can partition it without killing anything.
  */
 import { docker } from '../support/docker';
-import { ChaosCluster, sleep } from '../support/chaos-cluster';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ChaosCluster } from '../support/chaos-cluster';
 import { eventually } from '../support/lab';
 import { describeLoad, type OpenLoop } from '../support/open-loop';
 import { TcpRelay } from '../support/tcp-relay';

@@ -4,7 +4,8 @@
  * the workload image into it, and points one acs-vmm at it with --docker-socket. The other VMM uses the
  * shared engine, so the service keeps a VM to serve from while the private engine is down.
  */
-import { ChaosCluster, sleep } from '../support/chaos-cluster';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ChaosCluster } from '../support/chaos-cluster';
 import { describeLoad, type OpenLoop } from '../support/open-loop';
 import { PrivateDockerd, privateDockerdUnavailable } from '../support/private-dockerd';
 

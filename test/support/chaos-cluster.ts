@@ -117,6 +117,3 @@ export class ChaosCluster {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

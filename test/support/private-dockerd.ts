@@ -1,6 +1,8 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, closeSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive } from './processes';
 
 /** Why a private dockerd cannot run here, or undefined when it can. */
 export function privateDockerdUnavailable(): string | undefined {
@@ -143,14 +145,6 @@ export class PrivateDockerd {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function tryKill(pid: number): void {
   try {
@@ -160,9 +154,6 @@ function tryKill(pid: number): void {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function exitCodeOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {

@@ -4,6 +4,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
+/** Whether a process with this pid still exists (EPERM: it does, owned by someone else). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export const BIN = {
   vim: join(REPO_ROOT, 'packages/vim/bin/acs-vim.js'),
   vmm: join(REPO_ROOT, 'packages/vmm/bin/acs-vmm.js'),
