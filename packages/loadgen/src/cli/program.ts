@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ARRIVAL_MODES, type ArrivalMode } from '../arrivals';
+import type { PatternParams } from '../patterns';
 import { DEFAULT_TARGET } from '../target';
 
 export const DEFAULT_DURATION_S = 30;
@@ -8,16 +9,11 @@ export const DEFAULT_TIMEOUT_S = 10;
 export const DEFAULT_RPS = 10;
 export const DEFAULT_SEED = 1;
 
-/** The command line after commander: every value already a number or a known name. */
-export interface CliOptions {
+/** The command line after commander: every value already a number or a known name. The pattern's own
+ * parameters are PatternParams' (the duration comes as `duration`). */
+export interface CliOptions extends Omit<PatternParams, 'durationS'> {
   pattern: string;
   target: string;
-  rps: number;
-  toRps?: number;
-  atS?: number;
-  spikeS?: number;
-  periodS?: number;
-  amplitude?: number;
   timeScale: number;
   duration: number;
   maxRequests?: number;
