@@ -100,10 +100,11 @@ export class Tier1Front {
         c.inflight = Math.max(0, c.inflight - 1);
         if (outcome.failure === 'client-gone') return; // says nothing about the VM
         const failed = outcome.failure !== 'none' || (outcome.status !== undefined && outcome.status >= 500);
-        if (failed) c.errors++;
-        else c.latency.record(outcome.durationMs);
-        if (failed) this.failed++;
-        else {
+        if (failed) {
+          c.errors++;
+          this.failed++;
+        } else {
+          c.latency.record(outcome.durationMs);
           this.served++;
           this.allLatency.record(outcome.durationMs);
         }
