@@ -1,122 +1,92 @@
 /**
- * How many requests one backend may have in flight, learned from its response times (additive increase,
- * multiplicative decrease on latency, as TCP Vegas does with round-trip times).
+ * How many requests one backend may have in flight: as many as it completes in a fixed queueing budget
+ * (`queueBudgetMs`), never fewer than `min` nor more than `max`.
  *
  * A fixed cap cannot suit both kinds of work a container may do. CPU-bound requests on a fraction of a
- * core gain nothing from a second request in flight beyond keeping the core busy, and a deep queue
- * inside a single-threaded server is served unfairly; cheap requests, on the other hand, spend most of
- * their time in the network hops, and a cap of 2 left the container idle between round trips (tier 2
- * alone at a fraction of its zero-work throughput, bench/proxy.ts). The signal that tells them apart is
- * the response time itself: while a request takes about as long as the fastest one seen, the backend is
- * not queueing and the limit may grow; once requests take `tolerance` times longer, they are waiting
- * inside it and the limit shrinks.
+ * core gain nothing from a third request in flight, and a deep queue inside a single-threaded server is
+ * served unfairly, so the queue belongs in front of it (tier 2's FIFO); cheap requests, on the other hand,
+ * spend most of their time in the hops between processes, and a cap of 2 left the container idle
+ * between round trips (tier 2 alone at a third of the container's zero-work throughput, bench/proxy.ts).
+ *
+ * The budget tells them apart without a baseline to learn. With L in flight and round trips of RTT,
+ * the backend completes L ÷ RTT requests a second, so `rate × budget` grows the limit while round trips
+ * stay under the budget and shrinks it once they exceed it: a request waits inside the backend for at
+ * most about the budget. CPU-bound work (a 20 ms request on half a core completes 25 a second) sits at
+ * the floor, where one request is served and one is ready behind it; zero-work requests (thousands a
+ * second) open up to `max`. Measuring throughput rather than latency against a learned fastest time
+ * also means nothing drifts under sustained load, which the latency-baseline (Vegas-style) limit this
+ * replaced did: held at 2-3 in flight for minutes, its re-learned baseline crept up to the loaded round
+ * trip and let a CPU-bound backend hold 5.
+ *
+ * Not for backends that wait rather than compute (a 100 ms call to a database completes L ÷ 100 ms a
+ * second at any depth): those stay at the floor; give them a fixed number instead.
  */
 export interface AdaptiveLimitSettings {
-  /** Where the limit starts, and what a backend without samples gets. */
-  initial: number;
+  /** The floor, and what a backend gets before its first window of completions. */
   min: number;
   max: number;
-  /**
-   * Smoothed response time over the baseline beyond which requests are taken to be queueing. Above 2, so
-   * that a CPU-bound backend (where a second request in flight doubles the time) keeps a second one
-   * waiting inside it, ready the moment the first is done, instead of idling for a round trip.
-   */
-  tolerance: number;
-  /** Weight of the newest sample in the smoothed response time: single samples jitter (GC, scheduling). */
-  smoothing: number;
-  /** Factor applied to the limit on a queueing sample (at most once per fastest response time). */
-  decrease: number;
-  /**
-   * The fastest response time is re-learned over windows this long: each new window starts from the
-   * previous minimum raised by `minRttDrift`, so a backend that got slower for good (a smaller CPU share)
-   * is not held to a speed it no longer has, while one sample of a quiet moment keeps the baseline honest.
-   */
+  /** Time a request may wait inside the backend, in ms of the backend's own completions. */
+  queueBudgetMs: number;
+  /** Completions are counted over windows at least this long; the limit changes at the end of each. */
   windowMs: number;
-  minRttDrift: number;
 }
 
 /**
- * Starting at 1 lets the baseline be a request served alone: learned at 2, a CPU-bound backend (where a
- * second request doubles the time) would be allowed twice its real depth.
+ * A floor of 2 keeps a CPU-bound backend busy: the next request is already there when one finishes,
+ * instead of a round trip later (the fixed cap tier 2 shipped with). A 5 ms budget covers that round trip
+ * through a busy front several times over while adding at most a few ms to a request's time.
  */
 export const DEFAULT_ADAPTIVE_LIMIT_SETTINGS: Readonly<AdaptiveLimitSettings> = Object.freeze({
-  initial: 1,
-  min: 1,
+  min: 2,
   max: 16,
-  tolerance: 2.5,
-  smoothing: 0.1,
-  decrease: 0.9,
-  windowMs: 30_000,
-  minRttDrift: 1.1,
+  queueBudgetMs: 5,
+  windowMs: 100,
 });
 
 export class AdaptiveConcurrencyLimit {
   private value: number;
-  private smoothedRtt: number | undefined;
-  private minRtt = Infinity;
-  private windowMin = Infinity;
   private windowStart: number | undefined;
-  private lastDecreaseAt = -Infinity;
+  private completions = 0;
   readonly settings: Readonly<AdaptiveLimitSettings>;
 
   constructor(settings: Partial<AdaptiveLimitSettings> = {}) {
     this.settings = { ...DEFAULT_ADAPTIVE_LIMIT_SETTINGS, ...settings };
-    const { initial, min, max, tolerance, decrease } = this.settings;
-    if (!(min >= 1 && max >= min && initial >= min && initial <= max)) throw new RangeError(`adaptive limit: need 1 ≤ min ≤ initial ≤ max, got min ${min}, initial ${initial}, max ${max}`);
-    if (!(tolerance > 1)) throw new RangeError(`adaptive limit: tolerance must be above 1, got ${tolerance}`);
-    if (!(decrease > 0 && decrease < 1)) throw new RangeError(`adaptive limit: decrease must be between 0 and 1, got ${decrease}`);
-    if (!(this.settings.smoothing > 0 && this.settings.smoothing <= 1)) throw new RangeError(`adaptive limit: smoothing must be in (0, 1], got ${this.settings.smoothing}`);
-    this.value = initial;
+    const { min, max, queueBudgetMs, windowMs } = this.settings;
+    if (!(Number.isInteger(min) && min >= 1 && Number.isInteger(max) && max >= min)) throw new RangeError(`adaptive limit: need whole numbers 1 ≤ min ≤ max, got min ${min}, max ${max}`);
+    if (!(queueBudgetMs > 0 && Number.isFinite(queueBudgetMs))) throw new RangeError(`adaptive limit: queueBudgetMs must be a positive number of ms, got ${queueBudgetMs}`);
+    if (!(windowMs > 0 && Number.isFinite(windowMs))) throw new RangeError(`adaptive limit: windowMs must be a positive number of ms, got ${windowMs}`);
+    this.value = min;
   }
 
   /** Requests the backend may have in flight now. */
   get limit(): number {
-    return Math.floor(this.value);
+    return this.value;
   }
 
-  /** The fastest smoothed response time, which the limit is judged against (Infinity before any sample). */
-  get baselineMs(): number {
-    return this.minRtt;
+  /** One request the backend answered; `now` in ms on a monotonic clock. */
+  onSuccess(now: number): void {
+    if (this.windowStart === undefined) {
+      this.windowStart = now;
+      this.completions = 0;
+    }
+    this.completions++;
+    const elapsed = now - this.windowStart;
+    if (elapsed < this.settings.windowMs) return;
+    // After an idle spell the window is long and the rate low: the limit restarts near the floor, and
+    // a busy backend climbs back within a window or two.
+    const perMs = this.completions / elapsed;
+    this.value = Math.min(this.settings.max, Math.max(this.settings.min, Math.ceil(perMs * this.settings.queueBudgetMs)));
+    this.windowStart = now;
+    this.completions = 0;
   }
 
   /**
-   * One completed request: how long it took, and how many were in flight when it finished (itself
-   * included), which says whether the limit was actually in use.
+   * A failed attempt (connect error, timeout, 5xx): back to the floor, and the window starts again, so
+   * the limit rises only on what the backend answers from here on.
    */
-  onSuccess(rttMs: number, inflight: number, now: number): void {
-    if (!(rttMs >= 0) || !Number.isFinite(rttMs)) return;
-    const smoothed = this.smoothedRtt === undefined ? rttMs : this.smoothedRtt + this.settings.smoothing * (rttMs - this.smoothedRtt);
-    this.smoothedRtt = smoothed;
-    this.learnBaseline(smoothed, now);
-    if (smoothed > this.minRtt * this.settings.tolerance) {
-      this.shrink(now);
-      return;
-    }
-    // Grow only when the limit was the constraint: an idle backend proves nothing about a larger one.
-    if (inflight >= this.limit) this.value = Math.min(this.settings.max, this.value + 1 / this.value);
-  }
-
-  /** A failed attempt (connect error, timeout, 5xx): back off as for queueing. */
   onFailure(now: number): void {
-    this.shrink(now);
-  }
-
-  private shrink(now: number): void {
-    // Once per baseline round trip: the samples finishing in one round trip all saw the same queue.
-    const spacing = Number.isFinite(this.minRtt) ? this.minRtt : 0;
-    if (now - this.lastDecreaseAt < spacing) return;
-    this.lastDecreaseAt = now;
-    this.value = Math.max(this.settings.min, this.value * this.settings.decrease);
-  }
-
-  private learnBaseline(rttMs: number, now: number): void {
-    if (this.windowStart === undefined) this.windowStart = now;
-    if (now - this.windowStart >= this.settings.windowMs) {
-      this.minRtt = Math.min(this.windowMin, this.minRtt * this.settings.minRttDrift);
-      this.windowMin = Infinity;
-      this.windowStart = now;
-    }
-    if (rttMs < this.windowMin) this.windowMin = rttMs;
-    if (rttMs < this.minRtt) this.minRtt = rttMs;
+    this.value = this.settings.min;
+    this.windowStart = now;
+    this.completions = 0;
   }
 }

@@ -133,7 +133,7 @@ export const VMM_SETTINGS = {
     flag: 'max-inflight-per-container',
     placeholder: 'n',
     env: 'ACS_MAX_INFLIGHT_PER_CONTAINER',
-    description: "requests one container may have in flight, the rest waiting in the queue; 'auto' learns it per container from response times (1 to 16)",
+    description: "requests one container may have in flight, the rest waiting in the queue; 'auto': as many as the container completes in 5 ms (2 to 16)",
     defaultValue: DEFAULT_MAX_INFLIGHT_PER_CONTAINER,
     parse: autoOrInteger(1, 10_000),
   } satisfies Setting<number | 'auto'>,

@@ -10,12 +10,12 @@ export const DEFAULT_FRONT_LISTEN = '127.0.0.1:8081';
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 export const DEFAULT_FRONT_POLICY = 'least-connections';
 /**
- * The workload is single-threaded and CPU-bound: two in flight keeps it busy without unfair queueing
- * inside it. `auto` (learned from response times) serves cheap requests better, +10-15% zero-work
- * throughput through tier 2, but lets CPU-bound containers hold 2-4, which cost 20 ms requests at
- * 0.5 CPU their tail: p99 129 → 172 ms at 4 connections, 211 → 290-319 ms at 8 (bench/proxy.ts).
+ * `auto`: each container may hold as many requests as it completes in 5 ms, at least 2 and at most 16
+ * (AdaptiveConcurrencyLimit). The workload is single-threaded: CPU-bound containers stay at 2, which keeps
+ * them busy without unfair queueing inside them (what the fixed cap of 2 did), while cheap requests are
+ * no longer held to two per round trip between the front and the container (bench/proxy.ts).
  */
-export const DEFAULT_MAX_INFLIGHT_PER_CONTAINER: number | 'auto' = 2;
+export const DEFAULT_MAX_INFLIGHT_PER_CONTAINER: number | 'auto' = 'auto';
 export const DEFAULT_QUEUE_LIMIT = 256;
 export const DEFAULT_QUEUE_TIMEOUT_MS = 5000;
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;

@@ -12,8 +12,8 @@ export interface TrafficFrontOptions {
   agentId: string;
   policy: PolicyName;
   /**
-   * Requests one container may have in flight; more wait in the queue. `auto`: learned per container from
-   * its response times ({@link AdaptiveConcurrencyLimit}): deep for cheap requests, shallow for CPU-bound ones.
+   * Requests one container may have in flight; more wait in the queue. `auto`: as many as the container
+   * completes in a few ms ({@link AdaptiveConcurrencyLimit}): deep for cheap requests, 2 for CPU-bound ones.
    */
   maxInflightPerContainer: number | 'auto';
   queueLimit: number;
@@ -83,8 +83,7 @@ export class TrafficFront implements TrafficBackends {
             limiter?.onFailure(performance.now());
           } else {
             this.latencyOf(target.id).record(outcome.durationMs);
-            // Was the limit in use with this request? Count it even if its slot is already given back.
-            limiter?.onSuccess(outcome.durationMs, this.inflight(target.id) + (outcome.upstreamDone ? 1 : 0), performance.now());
+            limiter?.onSuccess(performance.now());
           }
         }
         if (!outcome.upstreamDone) this.finished(target.id);
@@ -142,7 +141,7 @@ export class TrafficFront implements TrafficBackends {
   /** The in-flight limit of a container right now. */
   limitOf(containerId: string): number {
     const fixed = this.options.maxInflightPerContainer;
-    return fixed === 'auto' ? (this.limiterOf(containerId)?.limit ?? DEFAULT_ADAPTIVE_LIMIT_SETTINGS.initial) : fixed;
+    return fixed === 'auto' ? (this.limiterOf(containerId)?.limit ?? DEFAULT_ADAPTIVE_LIMIT_SETTINGS.min) : fixed;
   }
 
   private limiterOf(containerId: string): AdaptiveConcurrencyLimit | undefined {
