@@ -63,6 +63,8 @@ test('containers started while reconcile runs again and again all come up; none 
   hammering = false;
   await hammer;
   expect(manager.reportContainers().map((c) => c.id).sort()).toEqual(started.map((s) => s.containerId).sort());
+  // The front's fixed cap of 2, as each container's report carries it.
+  expect(manager.reportContainers().map((c) => c.inflightLimit)).toEqual([2, 2, 2]);
   expect(unhandled).toEqual([]);
   await expect(manager.startContainer(spec)).rejects.toMatchObject({ code: 'at-capacity' });
 }, 60_000);

@@ -26,6 +26,8 @@ export interface ContainerView {
   errorsTotal?: number;
   /** Tier-2 response time over the agent's last report interval, successful requests only. */
   latencyMs?: { p50: number; p99: number; count: number };
+  /** Requests tier 2 lets it have in flight right now (fixed, or learned under `auto`); absent from older agents. */
+  inflightLimit?: number;
 }
 
 export interface VmView {

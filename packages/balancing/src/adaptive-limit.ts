@@ -15,8 +15,8 @@
  * the floor, where one request is served and one is ready behind it; zero-work requests (thousands a
  * second) open up to `max`. Measuring throughput rather than latency against a learned fastest time
  * also means nothing drifts under sustained load, which the latency-baseline (Vegas-style) limit this
- * replaced did: held at 2-3 in flight for minutes, its re-learned baseline crept up to the loaded round
- * trip and let a CPU-bound backend hold 5.
+ * replaced did: it re-learned its baseline from loaded round trips, and against a saturated CPU-bound
+ * backend its limit averaged 2.5 in the first minute and 14 in the tenth.
  *
  * Not for backends that wait rather than compute (a 100 ms call to a database completes L ÷ 100 ms a
  * second at any depth): those stay at the floor; give them a fixed number instead.

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { VmListResponse } from '@acs/api-types';
+import type { ContainerListResponse, VmListResponse } from '@acs/api-types';
+import type { ContainerReport } from '@acs/protocol';
 import { createLogger } from '@acs/daemon';
 import { startVim, type RunningVim } from '@acs/vim';
 import { age, bytes, pct, table } from '../src/format';
@@ -199,6 +200,43 @@ describe('acs vms against an in-process VIM', () => {
       ['vmm2', 'ready', null],
       ['vmm10', 'down', 'heartbeat-timeout'],
     ]);
+  });
+
+  test('`containers` shows in-flight against the limit tier 2 reports, and the bare count from agents that do not', async () => {
+    const now = Date.now();
+    const vm = vim.cluster.vmUp(
+      { id: 'vmm-limits', hostname: 'vmm-limits', agentVersion: '0.1.0', address: '127.0.0.1:40100', capacity: { maxContainers: 4, cpus: 2, memoryBytes: 2 ** 31 }, front: null },
+      now,
+    );
+    const container = (name: string, inflight: number, inflightLimit?: number): ContainerReport => ({
+      id: `${name}-id`,
+      name,
+      service: 'web',
+      state: 'running',
+      ready: true,
+      draining: false,
+      cpuPct: 10,
+      memBytes: 2 ** 20,
+      inflight,
+      requestsTotal: 5,
+      hostPort: 40200,
+      ...(inflightLimit === undefined ? {} : { inflightLimit }),
+    });
+    vim.cluster.applyReport(
+      vm,
+      { type: 'report', seq: 1, at: now, host: { cpuPct: 1, memUsedBytes: 2 ** 20, memTotalBytes: 2 ** 30, load1: 0 }, containers: [container('opened', 3, 16), container('older-agent', 1)] },
+      now,
+    );
+    const { code, out } = await acs(['--api', api, 'containers', '--vm', 'vmm-limits']);
+    expect(code).toBe(0);
+    const lines = out.join('\n').split('\n');
+    const column = lines[0]!.indexOf('INFLIGHT');
+    expect(column).toBeGreaterThan(0);
+    const inflightOf = (name: string): string => lines.find((l) => l.includes(` ${name} `))!.slice(column).split(/\s+/)[0]!;
+    expect(inflightOf('opened')).toBe('3/16');
+    expect(inflightOf('older-agent')).toBe('1');
+    const json = JSON.parse((await acs(['--api', api, 'containers', '--vm', 'vmm-limits', '--json'])).out.join('\n')) as ContainerListResponse;
+    expect(json.containers.map((c) => c.inflightLimit)).toEqual([16, undefined]);
   });
 });
 

@@ -58,6 +58,8 @@ export interface ContainerReport {
   errorsTotal?: number;
   /** Tier-2 time to a complete response from this container since the previous report, successful requests only. */
   latencyMs?: ContainerLatency;
+  /** Requests tier 2 lets this container have in flight right now (fixed, or learned under `auto`). Absent from older agents. */
+  inflightLimit?: number;
 }
 
 export interface ContainerLatency {

@@ -263,6 +263,7 @@ function containerReport(v: unknown, type: string): asserts v is ContainerReport
   int(v, type, 'requestsTotal', 0, Number.MAX_SAFE_INTEGER);
   if (v['hostPort'] !== null) int(v, type, 'hostPort', 1, 65535);
   if (v['errorsTotal'] !== undefined) int(v, type, 'errorsTotal', 0, Number.MAX_SAFE_INTEGER);
+  if (v['inflightLimit'] !== undefined) int(v, type, 'inflightLimit', 1, 2 ** 31);
   if (v['latencyMs'] !== undefined) {
     const latency = v['latencyMs'];
     if (!isRecord(latency)) throw new InvalidFieldError(type, 'latencyMs', 'a map');

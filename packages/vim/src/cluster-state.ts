@@ -158,6 +158,7 @@ function syncContainers(current: ContainerReport[], incoming: readonly Container
     into.requestsTotal = from.requestsTotal;
     into.hostPort = from.hostPort;
     into.errorsTotal = from.errorsTotal;
+    into.inflightLimit = from.inflightLimit;
     if (from.latencyMs === undefined) into.latencyMs = undefined;
     else if (into.latencyMs === undefined) into.latencyMs = { ...from.latencyMs };
     else {

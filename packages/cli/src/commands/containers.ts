@@ -21,7 +21,7 @@ export async function containersCommand(client: AdminClient, options: { vm?: str
     c.ready ? 'yes' : 'no',
     pct(c.cpuPct),
     bytes(c.memBytes),
-    String(c.inflight),
+    c.inflightLimit === undefined ? String(c.inflight) : `${c.inflight}/${c.inflightLimit}`,
     String(c.requestsTotal),
     c.errorsTotal === undefined ? '-' : String(c.errorsTotal),
     // Over the agent's last report interval; nothing served in it shows as '-' rather than a fake 0 ms.

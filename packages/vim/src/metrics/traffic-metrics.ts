@@ -87,6 +87,12 @@ function registerTier2Metrics(metrics: CollectedMetrics, cluster: ClusterState):
     labelNames,
     read: perContainer((r) => r.inflight),
   });
+  collectedGauge(metrics, {
+    name: 'acs_tier2_in_flight_limit',
+    help: "Requests tier 2 lets each container have in flight (fixed, or learned under 'auto'), as its VMM last reported.",
+    labelNames,
+    read: perContainer((r) => r.inflightLimit),
+  });
   metrics.add({
     name: 'acs_tier2_request_duration_seconds',
     help: "Tier-2 time to a complete response from each container over the VMM's last report interval (successful requests).",

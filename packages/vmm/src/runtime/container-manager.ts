@@ -16,6 +16,8 @@ export interface TrafficBackends {
   inflight(containerId: string): number;
   requestsTotal(containerId: string): number;
   errorsTotal(containerId: string): number;
+  /** Requests the container may have in flight right now. */
+  limitOf(containerId: string): number;
   /** Response-time percentiles since the previous call, which starts a new interval. */
   takeLatency(containerId: string): ContainerLatency;
   /** Resolves true once the container has no request in flight, false if `timeoutMs` passes first. */
@@ -126,6 +128,7 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
         hostPort: c.hostPort,
         errorsTotal: this.front.errorsTotal(c.id),
         latencyMs: this.front.takeLatency(c.id),
+        inflightLimit: this.front.limitOf(c.id),
       });
     }
     return out;
