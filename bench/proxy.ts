@@ -13,7 +13,8 @@
  * and then (e) 20 ms-work requests (/work?ms=20) through both tiers against TWO such containers on the
  * same agent, against the physical limit of 2 × 0.5 CPU ÷ 20 ms = 50 req/s, at 4 connections and, as (e'),
  * at 8. Every daemon setting is the
- * shipped default (tier 2: at most 2 requests in flight per container, the rest queued).
+ * shipped default (tier 2: `auto`, a container may hold what it completes in 5 ms, 2 to 16, the rest
+ * queued: 2 for the 20 ms work, up to 16 for zero-work requests).
  *
  * Goals: (c)/(d) ≥ 0.35 in req/s; (e) ≥ 90 % of 50 req/s with p99 under 200 ms (10 × the work).
  *
@@ -49,7 +50,8 @@ const INSTALL_LIMIT_MS = 4 * 60_000;
 /** The zero-work comparison (a)–(d). */
 const ZERO = { connections: 32, seconds: 8, path: '/work?ms=0' } as const;
 /**
- * The 20 ms run (e): 4 connections, one per tier-2 slot (2 containers × 2 in flight), enough to keep both
+ * The 20 ms run (e): 4 connections, one per tier-2 slot (2 containers × 2 in flight, where `auto` holds
+ * CPU-bound containers), enough to keep both
  * containers at their CPU limit without a queue. (e') repeats it at 8, where half the requests also wait
  * in tier 2: by Little's law that alone puts the mean near 8 ÷ 50 req/s = 160 ms, so its p99 measures the
  * queue length wrk chose rather than what the tiers add.
