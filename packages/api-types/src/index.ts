@@ -43,6 +43,10 @@ export interface VmView {
   lastReportAt: string | null;
   lastReportAgeMs: number | null;
   host: HostUsageView | null;
+  /** Whether the agent's Docker Engine answered its last check; null before the first report, or from an older agent. */
+  dockerUp: boolean | null;
+  /** Tier-2 requests waiting on this VM for a free container, at its last report; null likewise. */
+  queued: number | null;
   containers: ContainerView[];
   /** What tier 1 counted for this VM since the VIM started. */
   traffic: { inflight: number; requests: number; errors: number; requestsPerSecond: number; latencyMs: { p50: number; p99: number; count: number } };

@@ -119,6 +119,10 @@ export interface ReportMessage {
   at: number;
   host: HostUsage;
   containers: ContainerReport[];
+  /** Whether the agent's Docker Engine answered its last check. Absent from older agents. */
+  dockerUp?: boolean;
+  /** Tier-2 requests waiting for a free container when the report was built. Absent from older agents. */
+  queued?: number;
 }
 
 export interface PingMessage {

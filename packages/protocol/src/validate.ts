@@ -50,6 +50,8 @@ export function parseMessage(value: unknown): Message {
       num(value, type, 'at', 0, Number.MAX_SAFE_INTEGER);
       nested(type, 'host', () => hostUsage(value['host'], type));
       containerList(value, type);
+      if (value['dockerUp'] !== undefined) bool(value, type, 'dockerUp');
+      if (value['queued'] !== undefined) int(value, type, 'queued', 0, 2 ** 31);
       break;
     case 'ping':
       num(value, type, 'at', 0, Number.MAX_SAFE_INTEGER);

@@ -262,6 +262,8 @@ export class AdminApi {
       lastReportAt: vm.lastReportAt === null ? null : new Date(vm.lastReportAt).toISOString(),
       lastReportAgeMs: vm.lastReportAt === null ? null : this.deps.now() - vm.lastReportAt,
       host: vm.host,
+      dockerUp: vm.dockerUp,
+      queued: vm.queued,
       containers: vm.containers,
       traffic: this.deps.traffic.traffic(vm.id),
     };

@@ -21,6 +21,10 @@ export interface VmRecord {
   lastReportSeq: number | null;
   host: HostUsage | null;
   containers: ContainerReport[];
+  /** From the last report: whether the agent's Docker Engine answers; null before one, or from an older agent. */
+  dockerUp: boolean | null;
+  /** From the last report: tier-2 requests waiting for a free container; null before one, or from an older agent. */
+  queued: number | null;
 }
 
 export interface ClusterEvents {
@@ -54,6 +58,8 @@ export class ClusterState extends EventEmitter<ClusterEvents> {
       downReason: null,
       lastReportAt: null,
       lastReportSeq: null,
+      dockerUp: null,
+      queued: null,
       host: null,
       containers: [],
     };
@@ -73,6 +79,8 @@ export class ClusterState extends EventEmitter<ClusterEvents> {
     if (vm.host === null) vm.host = { ...report.host };
     else copyHostUsage(vm.host, report.host);
     syncContainers(vm.containers, report.containers);
+    vm.dockerUp = report.dockerUp ?? null;
+    vm.queued = report.queued ?? null;
   }
 
   /**

@@ -53,6 +53,8 @@ describe('ClusterState', () => {
       lastReportSeq: null,
       host: null,
       containers: [],
+      dockerUp: null,
+      queued: null,
     });
     expect(ups).toEqual([vm]);
     expect(cluster.get('vmm1')).toBe(vm);

@@ -22,6 +22,8 @@ function vm(id: string, containers: ContainerReport[], extra: Partial<VmRecord> 
     lastReportSeq: 1,
     host: { cpuPct: 30, memUsedBytes: 0, memTotalBytes: 1, load1: 0 },
     containers,
+    dockerUp: true,
+    queued: 0,
     ...extra,
   };
 }

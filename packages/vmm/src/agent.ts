@@ -112,7 +112,7 @@ export class Agent implements AgentBehaviour {
 
   async buildReport(): Promise<ReportBody> {
     const at = Date.now();
-    return { at, host: await this.sampler.sample(), containers: this.containers.reportContainers() };
+    return { at, host: await this.sampler.sample(), containers: this.containers.reportContainers(), dockerUp: this.containers.dockerAvailable, queued: this.front.queued };
   }
 
   handleRequest(request: AgentRequest): Promise<unknown> {
