@@ -1,4 +1,6 @@
-import { chooseVictims, type PlacementStrategyName, type PlacementVm, type VictimPick } from '../src/placement';
+import fc from 'fast-check';
+import { chooseVictims, createPlacementStrategy, type PlacementContainer, type PlacementSnapshot, type PlacementStrategyName, type PlacementVm, type VictimPick } from '../src/placement';
+import { compareKeys, compareNewestFirst, compareStopOrder, vmLoad } from '../src/placement/load';
 import { frozen, many, vm } from './placement-fixtures';
 
 /** `containerId:reason` for each pick, which reads well in a table. */
@@ -167,3 +169,70 @@ describe('chooseVictims by strategy', () => {
 function reasonOf(strategy: PlacementStrategyName): string {
   return { spread: 'most-replicas', binpack: 'fewest-containers', 'least-loaded': 'most-loaded' }[strategy];
 }
+
+/**
+ * The scan chooseVictims replaced (every VM re-keyed after every pick), kept as the reference its heap must
+ * match pick for pick.
+ */
+function victimsByScan(snapshot: PlacementSnapshot, service: string, count: number, strategyName: PlacementStrategyName): VictimPick[] {
+  const strategy = createPlacementStrategy(strategyName);
+  const ofService = (v: PlacementVm): PlacementContainer[] => v.containers.filter((c) => c.service === service && c.state !== 'draining');
+  const without = (v: PlacementVm, chosen: ReadonlySet<string>): PlacementVm => ({ ...v, containers: v.containers.filter((c) => !chosen.has(c.id)) });
+  const picks: VictimPick[] = [];
+  const chosen = new Set<string>();
+  const usable = snapshot.filter((v) => v.status === 'ready' && !v.draining);
+  const starting = usable
+    .flatMap((v) => ofService(v).filter((c) => c.state === 'starting').map((container) => ({ v, container })))
+    .sort((a, b) => compareNewestFirst(a.container, b.container));
+  for (const { v, container } of starting) {
+    if (picks.length >= count) return picks;
+    picks.push({ containerId: container.id, vmId: v.id, reason: 'starting' });
+    chosen.add(container.id);
+  }
+  let remaining = usable.map((v) => without(v, chosen));
+  while (picks.length < count) {
+    let best: { v: PlacementVm; key: readonly number[] } | undefined;
+    for (const v of remaining) {
+      if (ofService(v).length === 0) continue;
+      const key = strategy.victimVmKey(vmLoad(v, service));
+      if (best === undefined || compareKeys(key, v.id, best.key, best.v.id) < 0) best = { v, key };
+    }
+    if (best === undefined) break;
+    const from = best.v;
+    const victim = ofService(from).sort(compareStopOrder)[0]!;
+    picks.push({ containerId: victim.id, vmId: from.id, reason: strategy.victimReason });
+    chosen.add(victim.id);
+    remaining = remaining.map((v) => (v === from ? without(v, chosen) : v));
+  }
+  return picks;
+}
+
+describe('chooseVictims: the heap picks exactly what a scan over every VM after every pick would', () => {
+  const containerArb = fc.record({
+    service: fc.constantFrom('web', 'api'),
+    state: fc.constantFrom<PlacementContainer['state']>('ready', 'ready', 'starting', 'draining'),
+    cpus: fc.constantFrom(0.25, 0.5, 1, 2),
+    inflight: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+    startedAt: fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }),
+  });
+  const vmArb = fc.record({
+    status: fc.constantFrom<PlacementVm['status']>('ready', 'ready', 'ready', 'down'),
+    draining: fc.boolean(),
+    maxContainers: fc.integer({ min: 1, max: 12 }),
+    cpuCapacity: fc.constantFrom(1, 2, 4, 8),
+    hostCpuPct: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+    containers: fc.array(containerArb, { maxLength: 8 }),
+  });
+  const snapshotArb = fc.array(vmArb, { maxLength: 12 }).map((vms) =>
+    vms.map((v, i) => vm(`vm${i}`, { ...v, containers: v.containers.map((c, j) => ({ ...c, id: `vm${i}/c${j}` })) })),
+  );
+
+  it.each<PlacementStrategyName>(['spread', 'binpack', 'least-loaded'])('%s', (strategy) => {
+    fc.assert(
+      fc.property(snapshotArb, fc.integer({ min: 0, max: 40 }), (snapshot, count) => {
+        expect(chooseVictims(frozen(snapshot), 'web', count, strategy)).toEqual(victimsByScan(snapshot, 'web', count, strategy));
+      }),
+      { seed: 20261123, numRuns: 400 },
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { compareKeys, compareNewestFirst, compareStopOrder, vmLoad } from './load';
+import { MinHeap } from './min-heap';
 import { createPlacementStrategy } from './registry';
 import { DEFAULT_PLACEMENT_STRATEGY } from './settings';
 import type { PlacementContainer, PlacementSnapshot, PlacementStrategyName, PlacementVm, VictimPick } from './types';
@@ -35,25 +36,33 @@ export function chooseVictims(
     chosen.add(container.id);
   }
 
-  // Loads are recomputed from a view without the containers chosen so far, which is what re-evaluates
-  // the VM order after every pick.
-  let remaining = usable.map((vm) => withoutChosen(vm, chosen));
+  // Each VM with candidates left sits in a heap by the strategy's key, computed from a view without the
+  // containers chosen so far. Only the VM just picked from changes, so only it is re-keyed and put back:
+  // the VM order is re-evaluated after every pick, as a scan over all VMs would, at O(log VMs) a pick.
+  const byKey = new MinHeap<VictimSource>((a, b) => compareKeys(a.key, a.vm.id, b.key, b.vm.id));
+  for (const vm of usable) {
+    const view = withoutChosen(vm, chosen);
+    const candidates = ofService(view, service).sort(compareStopOrder);
+    if (candidates.length > 0) byKey.push({ vm: view, candidates, key: strategy.victimVmKey(vmLoad(view, service)) });
+  }
   while (picks.length < count) {
-    let best: { vm: PlacementVm; key: readonly number[] } | undefined;
-    for (const vm of remaining) {
-      if (ofService(vm, service).length === 0) continue;
-      const key = strategy.victimVmKey(vmLoad(vm, service));
-      if (best === undefined || compareKeys(key, vm.id, best.key, best.vm.id) < 0) best = { vm, key };
-    }
-    if (best === undefined) break;
-    const from = best.vm;
-    const victim = ofService(from, service).sort(compareStopOrder)[0];
-    if (victim === undefined) break;
-    picks.push({ containerId: victim.id, vmId: from.id, reason: strategy.victimReason });
+    const source = byKey.pop();
+    if (source === undefined) break;
+    const victim = source.candidates.shift()!;
+    picks.push({ containerId: victim.id, vmId: source.vm.id, reason: strategy.victimReason });
     chosen.add(victim.id);
-    remaining = remaining.map((vm) => (vm === from ? withoutChosen(vm, chosen) : vm));
+    if (source.candidates.length === 0) continue;
+    const vm = withoutChosen(source.vm, chosen);
+    byKey.push({ vm, candidates: source.candidates, key: strategy.victimVmKey(vmLoad(vm, service)) });
   }
   return picks;
+}
+
+/** A VM scale-in may still take from: its view without the chosen, its candidates in stop order, its key. */
+interface VictimSource {
+  vm: PlacementVm;
+  candidates: PlacementContainer[];
+  key: readonly number[];
 }
 
 /** Containers of the service that may still be stopped: draining ones are already on their way. */
