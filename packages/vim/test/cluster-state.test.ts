@@ -61,6 +61,38 @@ describe('ClusterState', () => {
     expect(cluster.get('nobody')).toBeUndefined();
   });
 
+  test('anyReadyUnreported: true from a VM joining until its first report, and not for a VM that went down first', () => {
+    const cluster = new ClusterState();
+    expect(cluster.anyReadyUnreported()).toBe(false);
+    const a = cluster.vmUp(input('a'), 1000);
+    const b = cluster.vmUp(input('b'), 1000);
+    expect(cluster.anyReadyUnreported()).toBe(true);
+    cluster.applyReport(a, report(1), 1100);
+    expect(cluster.anyReadyUnreported()).toBe(true);
+    cluster.applyReport(b, report(1), 1100);
+    expect(cluster.anyReadyUnreported()).toBe(false);
+    cluster.applyReport(b, report(2), 1200); // a second report changes nothing
+    expect(cluster.anyReadyUnreported()).toBe(false);
+
+    // Reconnects: unreported again until the new session's first report.
+    const a2 = cluster.vmUp(input('a'), 2000);
+    expect(cluster.anyReadyUnreported()).toBe(true);
+    cluster.applyReport(a2, report(1), 2100);
+    expect(cluster.anyReadyUnreported()).toBe(false);
+
+    // Goes down before reporting: nothing left to wait for.
+    cluster.vmUp(input('c'), 3000);
+    expect(cluster.anyReadyUnreported()).toBe(true);
+    cluster.vmDown('c', 'heartbeat-timeout', 3100);
+    expect(cluster.anyReadyUnreported()).toBe(false);
+
+    // Joins twice without reporting in between (a replaced session): counted once.
+    cluster.vmUp(input('d'), 4000);
+    const d2 = cluster.vmUp(input('d'), 4001);
+    cluster.applyReport(d2, report(1), 4100);
+    expect(cluster.anyReadyUnreported()).toBe(false);
+  });
+
   test('applyReport stores the latest report', () => {
     const cluster = new ClusterState();
     const vm = cluster.vmUp(input('vmm1'), 5000);

@@ -55,10 +55,9 @@ export interface ServiceControllerOptions {
 }
 
 /** A started command outstanding, so the next period does not start (or stop) the same container twice. */
-interface Pending {
-  kind: 'start' | 'stop';
+/** A start command sent and not yet answered. */
+interface PendingStart {
   vm: string;
-  containerId?: string;
 }
 
 /**
@@ -83,7 +82,12 @@ const QUIET_DECISION_LOG_MS = 60_000;
 export class ServiceController {
   private recommenderState: RecommenderState | undefined;
   private readonly rates = new RateTracker();
-  private readonly pending = new Set<Pending>();
+  private readonly pendingStarts = new Set<PendingStart>();
+  /**
+   * Containers a stop command was sent for and not yet answered. Kept apart from the starts, by id: a large
+   * scale-in asks about every victim, and scanning thousands of pending stops for each was quadratic.
+   */
+  private readonly stopping = new Set<string>();
   /** Scale-out and scale-in batches in progress: one of each kind per service at a time. */
   private readonly actions: ActionLog;
   private readonly startBackoff = new Map<string, { until: number; delayMs: number }>();
@@ -129,7 +133,7 @@ export class ServiceController {
   /** Start commands sent to this VM and not yet answered: containers it will have, though none is reported yet. */
   pendingStartsOn(vmId: string): number {
     let n = 0;
-    for (const p of this.pending) if (p.kind === 'start' && p.vm === vmId) n++;
+    for (const p of this.pendingStarts) if (p.vm === vmId) n++;
     return n;
   }
 
@@ -234,17 +238,12 @@ export class ServiceController {
     }
     // A VM that has connected but not reported yet may run containers we cannot see: acting now could
     // start one too many, or count the service short. Its first report is at most one interval away.
-    if (this.anyVmUnreported()) return;
+    if (this.cluster.anyReadyUnreported()) return;
     this.observeRates(now);
     this.observeArrivals(now);
     if (this.service.autoscale) this.decide(now);
     this.reconcile(now);
     this.afterPeriod();
-  }
-
-  private anyVmUnreported(): boolean {
-    for (const vm of this.cluster.all()) if (vm.status === 'ready' && vm.lastReportAt === null) return true;
-    return false;
   }
 
   private adopting(now: number): boolean {
@@ -366,7 +365,7 @@ export class ServiceController {
   private reconcile(now: number): void {
     const snapshot = this.placementSnapshot();
     const counts = countServiceReplicas(snapshot, this.service.name);
-    const startsPending = [...this.pending].filter((p) => p.kind === 'start').length;
+    const startsPending = this.pendingStarts.size;
     if (this.adopting(now)) this.adoptRunning(counts.usable, startsPending);
     const have = counts.usable + startsPending;
     const desired = this.service.desired;
@@ -439,11 +438,11 @@ export class ServiceController {
   }
 
   private startContainer(vm: string, now: number): Promise<void> {
-    const pending: Pending = { kind: 'start', vm };
-    this.pending.add(pending);
+    const pending: PendingStart = { vm };
+    this.pendingStarts.add(pending);
     return this.commands.start(vm, this.service.spec).then(
       (started) => {
-        this.pending.delete(pending);
+        this.pendingStarts.delete(pending);
         this.awaitingReady.set(started.containerId, now);
         this.firstSeen.set(started.containerId, now);
         this.startedHere.add(started.containerId);
@@ -451,7 +450,7 @@ export class ServiceController {
         this.record('command', `started ${started.name} on ${vm} for ${this.service.name}`, { command: 'start', vm, ok: true, containerId: started.containerId, name: started.name, hostPort: started.hostPort });
       },
       (error: Error & { code?: string }) => {
-        this.pending.delete(pending);
+        this.pendingStarts.delete(pending);
         const previous = this.startBackoff.get(vm);
         const delayMs = Math.min(START_BACKOFF_MS.max, previous ? previous.delayMs * 2 : START_BACKOFF_MS.first);
         this.startBackoff.set(vm, { until: this.options.now() + delayMs, delayMs });
@@ -469,16 +468,14 @@ export class ServiceController {
   }
 
   private isStopping(containerId: string): boolean {
-    for (const p of this.pending) if (p.kind === 'stop' && p.containerId === containerId) return true;
-    return false;
+    return this.stopping.has(containerId);
   }
 
   private stopContainer(vm: string, containerId: string, why: string): Promise<void> {
-    const pending: Pending = { kind: 'stop', vm, containerId };
-    this.pending.add(pending);
+    this.stopping.add(containerId);
     return this.commands.stopOn(vm, containerId, this.options.drainTimeoutMs).then(
       (stopped) => {
-        this.pending.delete(pending);
+        this.stopping.delete(containerId);
         this.record('command', `stopped ${containerId.slice(0, 12)} on ${vm}: ${why}${stopped.drained ? '' : ` (drain timed out with ${stopped.inflightAtStop} in flight)`}`, {
           command: 'stop',
           vm,
@@ -490,7 +487,7 @@ export class ServiceController {
         });
       },
       (error: Error & { code?: string }) => {
-        this.pending.delete(pending);
+        this.stopping.delete(containerId);
         this.record('command', `stopping ${containerId.slice(0, 12)} on ${vm} failed (${error.code ?? 'error'}: ${error.message})`, { command: 'stop', vm, ok: false, containerId, why, code: error.code, error: error.message });
       },
     );

@@ -181,7 +181,7 @@ export class VmScalingController {
     }
     if (now - this.startedAt < this.options.startupDelayMs) return;
     // A VM that has connected but not reported may run containers we cannot see yet.
-    for (const vm of this.cluster.all()) if (vm.status === 'ready' && vm.lastReportAt === null) return;
+    if (this.cluster.anyReadyUnreported()) return;
     const decision = decideVmScaling(this.snapshot(now), this.options.settings);
     this.note(decision, now);
     if (decision.action === 'start') this.begin('start', decision.vm, decision.reason, this.options.startTimeoutMs, now);
