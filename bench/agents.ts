@@ -13,7 +13,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { computeProof, FrameDecoder, FrameEncoder, PROTOCOL_VERSION } from '@acs/protocol';
+import { computeProof, FrameDecoder, FrameEncoder, PROTOCOL_VERSION, type ReportMessage } from '@acs/protocol';
 import { sampleReport } from './fixtures';
 
 const { values } = parseArgs({
@@ -36,6 +36,12 @@ if (![AGENTS, RATE, SECONDS, CONTAINERS].every((n) => Number.isFinite(n) && n >=
 const CLOCK_TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 const WARMUP_MS = 3000;
 const TICK_MS = 10;
+/**
+ * Each agent reports containers of its own (ids are unique in a real cluster), of a service this VIM does
+ * not manage: its control loop builds its snapshots over all of them every period, as it would at this
+ * size, but has no reason to command containers that these simulated agents could neither start nor stop.
+ */
+const SIMULATED_SERVICE = 'bench';
 
 interface SimAgent {
   socket: Socket;
@@ -44,6 +50,8 @@ interface SimAgent {
   seq: number;
   /** Which TICK_MS slot of the report period this agent reports in, spreading load evenly. */
   slot: number;
+  /** What it reports (seq and time set per send). */
+  report: ReportMessage;
 }
 
 async function main(): Promise<void> {
@@ -99,7 +107,6 @@ async function main(): Promise<void> {
   let slot = 0;
   const slotMs = periodMs / slots;
   let nextSlotAt = Date.now();
-  const reportTemplate = sampleReport(0, CONTAINERS);
   // While agents are still connecting, report about once a second each, so a 2-core machine running both
   // the simulator and the VIM still answers handshakes; the full rate starts once everyone is in.
   let connecting = true;
@@ -111,7 +118,7 @@ async function main(): Promise<void> {
       const thisCycleReports = !connecting || cycle % rampEvery === 0;
       for (const agent of agents) {
         if (!thisCycleReports || agent.slot !== slot || !agent.ready) continue;
-        agent.socket.write(agent.encoder.encode({ ...reportTemplate, seq: ++agent.seq, at: now }));
+        agent.socket.write(agent.encoder.encode({ ...agent.report, seq: ++agent.seq, at: now }));
         sent++;
       }
       slot = (slot + 1) % slots;
@@ -165,7 +172,7 @@ function connectAgent(index: number, port: number, secret: string, slot: number)
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.setNoDelay(true);
-    const agent: SimAgent = { socket, encoder: new FrameEncoder(), ready: false, seq: 0, slot };
+    const agent: SimAgent = { socket, encoder: new FrameEncoder(), ready: false, seq: 0, slot, report: sampleReport(0, CONTAINERS, { agent: index, service: SIMULATED_SERVICE }) };
     const decoder = new FrameDecoder();
     socket.on('data', (chunk: Buffer) => {
       for (const message of decoder.push(chunk)) {
