@@ -76,3 +76,25 @@ test('the SLO monitor raises slo-breach every sample while breached, and the ale
   [5, undefined, 180, 180].forEach(second);
   expect(raised).toHaveLength(3);
 });
+
+test('the SLO monitor says whether the latest sample was over the objective, before any breach is long enough to alert', () => {
+  const histogram = new Histogram();
+  let now = 0;
+  const monitor = new SloMonitor({
+    cluster: { all: () => [{ id: 'vm-1' }] },
+    traffic: { latencyCounts: () => histogram.rawCounts() },
+    settings: { p99LimitMs: 50, breachMs: 60_000 },
+    sampleIntervalMs: 1000,
+    raise: () => undefined,
+    now: () => now,
+  });
+  const overAfter = (latencyMs: number | undefined): boolean => {
+    if (latencyMs !== undefined) for (let n = 0; n < 20; n++) histogram.record(latencyMs);
+    now += 1000;
+    monitor.sample();
+    return monitor.overObjective;
+  };
+  expect(monitor.overObjective).toBe(false);
+  // Over at once (the alert would wait 60 s); within, or nothing served, is not over.
+  expect([180, 180, 5, 180, undefined].map(overAfter)).toEqual([true, true, false, true, false]);
+});
