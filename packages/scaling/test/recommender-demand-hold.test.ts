@@ -102,13 +102,13 @@ describe('the unserved-demand hold (reactive)', () => {
       unservedDemand: { queued: 7, latencyBreached: true },
     });
     expect(result.explanation.summary).toBe(
-      'rps 0.5 req/s of 1 req/s target over 4 ready containers → 2; held at 4 while 7 requests wait for a free container and p99 latency is over the SLO (no scale-down with demand unserved)',
+      'rps 0.5 req/s of 1 req/s target over 4 ready containers → 2; held at 4 while 7 requests wait for a free container and p99 latency is over the SLO: no scale-down with demand unserved',
     );
   });
 
   test.each<[string, Demand, string]>([
-    ['one waiting request', { queued: 1 }, 'held at 3 while 1 request waits for a free container (no scale-down with demand unserved)'],
-    ['latency only', SLOW, 'held at 3 while p99 latency is over the SLO (no scale-down with demand unserved)'],
+    ['one waiting request', { queued: 1 }, 'held at 3 while 1 request waits for a free container: no scale-down with demand unserved'],
+    ['latency only', SLOW, 'held at 3 while p99 latency is over the SLO: no scale-down with demand unserved'],
   ])('the sentence names only what shows: %s', (_name, shown, tail) => {
     expect(decide(reactivePolicy(), demandSnapshot(100, 3, 1, shown)).explanation.summary).toMatch(new RegExp(`; ${escape(tail)}$`));
   });
@@ -153,7 +153,7 @@ describe('the unserved-demand hold (reactive)', () => {
     const held = decide(policy, demandSnapshot(100, 4, 1, QUEUED), earlier);
     expect([held.desired, held.explanation.reason, held.explanation.stabilised]).toEqual([4, 'unserved-demand', 3]);
     expect(held.explanation.summary).toBe(
-      'rps 0.3 req/s of 1 req/s target over 4 ready containers → 1; held at 3 by the highest recommendation (3) of the last 60 s; held at 4 while 7 requests wait for a free container (no scale-down with demand unserved)',
+      'rps 0.3 req/s of 1 req/s target over 4 ready containers → 1; held at 3 by the highest recommendation (3) of the last 60 s; held at 4 while 7 requests wait for a free container: no scale-down with demand unserved',
     );
   });
 
@@ -224,7 +224,7 @@ describe('the unserved-demand hold (threshold)', () => {
     const first = decide(policy, at(0, 3, 10, NONE));
     const held = decide(policy, at(10, 3, 10, { queued: 2 }), first.state);
     expect(held.explanation.summary).toBe(
-      'CPU 10% below 30% for 10 s → 3 − 1 = 2; held at 3 while 2 requests wait for a free container (no scale-down with demand unserved)',
+      'CPU 10% below 30% for 10 s → 3 − 1 = 2; held at 3 while 2 requests wait for a free container: no scale-down with demand unserved',
     );
   });
 });

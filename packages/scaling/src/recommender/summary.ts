@@ -152,7 +152,7 @@ function stages(e: Unsummarised<ReactiveExplanation> | Unsummarised<ThresholdExp
       break;
     case 'unserved-demand':
       if (e.unservedDemand === null) break;
-      notes.push(`held at ${e.currentReplicas} while ${describeDemand(e.unservedDemand)} (no scale-down with demand unserved)`);
+      notes.push(`held at ${e.currentReplicas} while ${describeDemand(e.unservedDemand)}: no scale-down with demand unserved`);
       break;
     default:
       break;
