@@ -43,7 +43,7 @@ export interface VimOptions extends Omit<AgentServerOptions, 'listen'>, VmScalin
   /** Webhooks every alert is POSTed to (none: alerts are events only). */
   alertWebhooks?: string[];
   alertMinIntervalMs?: number;
-  /** Tier-1 p99 objective in ms; undefined: no SLO alert. */
+  /** Tier-1 p99 objective in ms (alerts, and no scale-down while over it); undefined: neither. */
   sloP99Ms?: number;
   sloBreachSeconds?: number;
 }

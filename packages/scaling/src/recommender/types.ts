@@ -8,8 +8,9 @@ export const METRIC_NAMES = ['cpu', 'rps', 'inflight'] as const;
 
 /**
  * `cpu`: utilisation in percent of the container's CPU limit. `rps`: requests per second served by the
- * container. `inflight`: requests in flight in the container. All three are per-container values whose mean
- * over the counted containers is compared with the target.
+ * container. `inflight`: requests in flight in the container, plus (in the VIM) its share of the requests
+ * waiting for a free container in its VM's tier-2 queue. All three are per-container values whose mean over
+ * the counted containers is compared with the target.
  */
 export type MetricName = (typeof METRIC_NAMES)[number];
 
