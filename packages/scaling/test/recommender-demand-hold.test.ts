@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { combineWithReactive, predictiveRecommendation, PREDICTIVE_MODES } from '../src/predictive';
+import { combineWithReactive, predictiveRecommendation, PREDICTIVE_MODES, type PredictiveRecommendation } from '../src/predictive';
 import {
   emptyRecommenderState,
   recommend,
@@ -67,6 +67,22 @@ function decide(policy: ScalingPolicy, snapshot: ScalingSnapshot, state: Recomme
   return recommend(snapshot, policy, state);
 }
 
+type SnapshotAt = (tS: number, current: number, shown: Demand) => ScalingSnapshot;
+
+/** Control periods in turn, each from the count the previous one asked for; each period's [desired, reason]. */
+function drive(policy: ScalingPolicy, start: number, steps: Array<[tS: number, shown: Demand]>, snapshotAt: SnapshotAt) {
+  let state = emptyRecommenderState();
+  let current = start;
+  const results: Recommendation[] = [];
+  for (const [tS, shown] of steps) {
+    const result = decide(policy, snapshotAt(tS, current, shown), state);
+    results.push(result);
+    state = result.state;
+    current = result.desired;
+  }
+  return { results, decisions: results.map((r): [number, ScalingReason] => [r.desired, r.explanation.reason]) };
+}
+
 describe('the unserved-demand hold (reactive)', () => {
   test.each<[string, number, number, Demand, number, ScalingReason]>([
     // name, current, demand (the strategy's count), what the snapshot shows, desired, reason
@@ -121,28 +137,20 @@ describe('the unserved-demand hold (reactive)', () => {
 
   test('a hold records no scale event, and the first period without unserved demand scales down at once', () => {
     const policy = reactivePolicy({}, { stabilizationWindowS: 10 });
-    let state = emptyRecommenderState();
     const steps: Array<[tS: number, Demand]> = [
       [0, QUEUED],
       [2, SLOW],
       [12, QUEUED], // the low recommendations have filled the 10 s window by now: only the hold keeps 4
       [14, NONE],
     ];
-    let current = 4;
-    const decisions: Array<[number, ScalingReason]> = [];
-    for (const [tS, shown] of steps) {
-      const result = decide(policy, demandSnapshot(tS, current, 2, shown), state);
-      decisions.push([result.desired, result.explanation.reason]);
-      if (result.desired === current) expect(result.state.scaleEvents).toEqual(state.scaleEvents);
-      state = result.state;
-      current = result.desired;
-    }
+    const { results, decisions } = drive(policy, 4, steps, (tS, current, shown) => demandSnapshot(tS, current, 2, shown));
     expect(decisions).toEqual([
       [4, 'unserved-demand'],
       [4, 'unserved-demand'],
       [4, 'unserved-demand'],
       [2, 'scale-down'],
     ]);
+    expect(results[2]!.state.scaleEvents).toEqual([]);
   });
 
   test('a scale-down the stabilisation window would have let through part-way is held entirely', () => {
@@ -194,17 +202,13 @@ describe('the unserved-demand hold (threshold)', () => {
   }
 
   test('a due step down is held while requests wait, keeps its breach run, and is taken once they are served', () => {
-    const policy = thresholdPolicy();
-    let state = emptyRecommenderState();
-    let current = 3;
-    const decisions: Array<[number, ScalingReason]> = [];
-    for (const [tS, shown] of [[0, NONE], [10, QUEUED], [12, SLOW], [14, NONE]] as Array<[number, Demand]>) {
-      const result = decide(policy, at(tS, current, 10, shown), state);
-      decisions.push([result.desired, result.explanation.reason]);
-      state = result.state;
-      current = result.desired;
-    }
-    expect(decisions).toEqual([
+    const steps: Array<[tS: number, Demand]> = [
+      [0, NONE],
+      [10, QUEUED],
+      [12, SLOW],
+      [14, NONE],
+    ];
+    expect(drive(thresholdPolicy(), 3, steps, (tS, current, shown) => at(tS, current, 10, shown)).decisions).toEqual([
       [3, 'breach-pending'],
       [3, 'unserved-demand'],
       [3, 'unserved-demand'],
@@ -230,31 +234,18 @@ describe('the unserved-demand hold (threshold)', () => {
 });
 
 describe('the hold through the predictive combination', () => {
+  /** A flat, certain forecast of `count` containers' worth (1 req/s each) for a service at 4. */
+  const forecastOf = (count: number): PredictiveRecommendation =>
+    predictiveRecommendation({ forecast: [{ step: 1, mean: count, lower: count, upper: count }], horizonSteps: 1, perContainerRps: 1, currentReplicas: 4, minReplicas: 1, maxReplicas: 10 });
+
   test.each(PREDICTIVE_MODES)('mode %s: a lower forecast cannot scale in what the hold kept', (mode) => {
     const reactive = decide(reactivePolicy(), demandSnapshot(100, 4, 1, QUEUED));
-    const forecast = predictiveRecommendation({
-      forecast: [{ step: 1, mean: 1, lower: 1, upper: 1 }],
-      horizonSteps: 1,
-      perContainerRps: 1,
-      currentReplicas: 4,
-      minReplicas: 1,
-      maxReplicas: 10,
-    });
-    const combined = combineWithReactive(reactive, forecast, mode);
-    expect(combined.desired).toBe(4);
+    expect(combineWithReactive(reactive, forecastOf(1), mode).desired).toBe(4);
   });
 
   test('a higher forecast still raises a held count', () => {
     const reactive = decide(reactivePolicy(), demandSnapshot(100, 4, 1, QUEUED));
-    const forecast = predictiveRecommendation({
-      forecast: [{ step: 1, mean: 6, lower: 6, upper: 6 }],
-      horizonSteps: 1,
-      perContainerRps: 1,
-      currentReplicas: 4,
-      minReplicas: 1,
-      maxReplicas: 10,
-    });
-    expect(combineWithReactive(reactive, forecast, 'on')).toMatchObject({ desired: 6, reason: 'forecast-raised' });
+    expect(combineWithReactive(reactive, forecastOf(6), 'on')).toMatchObject({ desired: 6, reason: 'forecast-raised' });
   });
 });
 
