@@ -84,6 +84,8 @@ test('two VIMs in one process each serve their own metrics, and both scrapes pas
   expect(metricValue(first, 'acs_agent_up{vm="metrics-a"}')).toBe(1);
   expect(metricValue(first, 'acs_tier2_request_duration_seconds{vm="metrics-a",container="web-1",service="web",quantile="0.99"}')).toBeCloseTo(0.02);
   expect(second).not.toContain('metrics-a');
+  // This agent's reports carry no tier-2 queue count (as from an older agent): no series, not a made-up 0.
+  expect(first).not.toContain('acs_tier2_queued_requests{');
   // Node process metrics, on each VIM's own registry.
   expect(first).toContain('process_cpu_user_seconds_total');
   expect(second).toContain('nodejs_heap_size_used_bytes');

@@ -91,6 +91,8 @@ test('requests through tier 1 raise both tiers\' totals and the latency histogra
   expect(metricSum(after, 'acs_tier1_request_duration_seconds_bucket', { le: '+Inf' })).toBe(metricSum(after, 'acs_tier1_request_duration_seconds_count'));
   expect(metricSum(after, 'acs_tier1_request_errors_total')).toBe(0);
   expect(metricSum(after, 'acs_tier1_requests_in_flight')).toBe(0);
+  // One request at a time never waits in tier 2; each agent says so.
+  for (const vm of VMS) expect(metricValue(after, `acs_tier2_queued_requests{vm="${vm}"}`)).toBe(0);
   expect(after).toContain('process_resident_memory_bytes');
   expect(promtoolCheckMetrics(after)).toEqual({ ok: true, output: '' });
 });
@@ -140,6 +142,7 @@ test('an agent SIGKILLed: agent up drops to 0, a vm-lost alert reaches the webho
   expect(metricValue(text, `acs_agent_up{vm="${VMS[0]}"}`)).toBe(1);
   // The lost VM's containers are gone from the tier-2 series; its tier-1 totals stay (counters never vanish).
   expect(text).not.toMatch(new RegExp(`acs_tier2_requests_total\\{vm="${lost}"`));
+  expect(text).not.toMatch(new RegExp(`acs_tier2_queued_requests\\{vm="${lost}"`));
   expect(metricValue(text, `acs_tier1_requests_total{vm="${lost}"}`)).toBeGreaterThan(0);
   expect(promtoolCheckMetrics(text)).toEqual({ ok: true, output: '' });
 });

@@ -286,6 +286,8 @@ export interface DashboardVm {
   cpuPct: number | null;
   maxContainers: number;
   requestsPerSecond: number;
+  /** Tier-2 requests waiting for a free container at the last report; null when down, unreported or from an older agent. */
+  queued: number | null;
   containers: DashboardContainer[];
 }
 

@@ -62,8 +62,8 @@ interface Columns {
 function layout(columns: number, longestName: number): Columns {
   const width = Math.max(MIN_COLUMNS, columns);
   const bar = Math.max(5, Math.min(30, Math.floor(width / 5)));
-  // name, space, [bar], space, "100%", two spaces, state (12), two spaces, in-flight (9), space, req/s (7)
-  const room = Math.max(8, width - (1 + bar + 2 + 1 + 4 + 2 + 12 + 2 + 9 + 1 + 7));
+  // name, space, [bar], space, "100%", two spaces, state (12), two spaces, in-flight (9), space, req/s (7), space, queued (6)
+  const room = Math.max(8, width - (1 + bar + 2 + 1 + 4 + 2 + 12 + 2 + 9 + 1 + 7 + 1 + 6));
   return { name: Math.min(room, Math.max(14, longestName)), bar };
 }
 
@@ -73,12 +73,14 @@ function row(cols: Columns, name: string, pct: number | null, state: string, inf
 }
 
 function treeLines(vms: DashboardVm[], cols: Columns, ascii: boolean): string[] {
-  const lines = [`${'VM / CONTAINER'.padEnd(cols.name)} ${'CPU'.padEnd(cols.bar + 7)}  ${'STATE'.padEnd(12)}  ${'IN-FLIGHT'.padStart(9)} ${'REQ/S'.padStart(7)}`];
+  const lines = [`${'VM / CONTAINER'.padEnd(cols.name)} ${'CPU'.padEnd(cols.bar + 7)}  ${'STATE'.padEnd(12)}  ${'IN-FLIGHT'.padStart(9)} ${'REQ/S'.padStart(7)} ${'QUEUED'.padStart(6)}`];
   for (const vm of vms) {
     const live = vm.containers.filter((c) => c.state !== 'exited').length;
     const state = vm.status === 'down' ? 'down' : `${vm.draining ? 'draining ' : ''}${live}/${vm.maxContainers}`;
     const inflight = vm.containers.reduce((sum, c) => sum + c.inflight, 0);
-    lines.push(row(cols, vm.id, vm.cpuPct, state, String(inflight), num(vm.requestsPerSecond), ascii));
+    // Tier 2 queues per VM, not per container: the count goes on the VM's row only.
+    const queued = vm.queued === null ? '-' : String(vm.queued);
+    lines.push(`${row(cols, vm.id, vm.cpuPct, state, String(inflight), num(vm.requestsPerSecond), ascii)} ${queued.padStart(6)}`);
     for (const c of vm.containers) {
       const cState = c.draining ? 'draining' : c.ready ? 'ready' : c.state;
       lines.push(row(cols, `  ${c.name}`, c.cpuPct, cState, String(c.inflight), '', ascii));

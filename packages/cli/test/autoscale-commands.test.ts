@@ -572,6 +572,18 @@ describe('acs why', () => {
     expect(vim.requests[1]!.query).toMatchObject({ since: '50', service: 'api' });
   });
 
+  test('a scale-down held by unserved demand: kept, the reason named, and the sentence saying what waits', async () => {
+    // The summary as the VIM records it: the predictive combination's clause around the recommender's.
+    const summary =
+      'the forecast has no opinion, not above the reactive 2 → 2 (CPU 24% of 60% target over 2 ready containers → 1; ' +
+      'held at 2 while 9 requests wait for a free container and p99 latency is over the SLO: no scale-down with demand unserved)';
+    const decision = event(70, 'decision', summary, { at: ago(3000), data: { desired: 2, current: 2, reason: 'unserved-demand', summary } });
+    serveDecision(decision, []);
+    const { code, out } = await acs(['--api', vim.api, 'why']);
+    expect(code).toBe(0);
+    expect(out).toEqual([`At ${hms(decision.at)} (3s ago) the autoscaler kept web at 2 containers (unserved-demand): ${summary}. Nothing had to be started or stopped.`]);
+  });
+
   test('a scale-down with many commands quotes three and counts the rest', async () => {
     const decision = event(60, 'decision', 'down', { data: { desired: 1, current: 6, reason: 'scale-down' } });
     serveDecision(decision, [1, 2, 3, 4, 5].map((n) => event(60 + n, 'command', `stop web-${n}: ok`)));

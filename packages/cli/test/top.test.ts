@@ -20,6 +20,7 @@ function snapshot(vmCount = 2, containersPerVm = 2): DashboardSnapshot {
       cpuPct: 50,
       maxContainers: 4,
       requestsPerSecond: 7.5,
+      queued: v,
       containers: Array.from({ length: containersPerVm }, (_, c) => ({ id: `c${v}${c}`, name: `acs-web-vm-${v}-${c}`, service: 'web', state: 'running', ready: true, draining: false, cpuPct: 25 * c, inflight: c })),
     })),
     totalVms: vmCount,
@@ -47,11 +48,25 @@ describe('renderTop', () => {
     expect(text).toContain('served 14.5 req/s');
     expect(text).toContain('p99 200 ms');
     expect(text).toMatch(/web\s+replicas 2\/3 ready\s+desired 3\s+starting 1\s+autoscale on/);
-    const vmBar = /^vm-1 +\[(█+)(░+)\]\s+50%\s+2\/4\s+1\s+7\.5$/m.exec(text);
+    const vmBar = /^vm-1 +\[(█+)(░+)\]\s+50%\s+2\/4\s+1\s+7\.5\s+1$/m.exec(text);
     expect(vmBar?.[1]?.length).toBe(vmBar?.[2]?.length);
     const containerBar = /^ {2}acs-web-vm-1-1 +\[(█+)(░+)\]\s+25%\s+ready\s+1$/m.exec(text);
     expect(containerBar?.[2]?.length).toBe(3 * containerBar![1]!.length);
     expect(text).toContain('web: scale out from 2 to 3 (reason: cpu above target)');
+  });
+
+  test('each VM row shows the requests waiting in its tier-2 queue, - when the agent does not say', () => {
+    const snap = snapshot(2, 1);
+    snap.vms[0]!.queued = 12;
+    snap.vms[1]!.queued = null;
+    const lines = renderTop(view(snap), { columns: 120, rows: Infinity });
+    const header = lines.find((l) => l.startsWith('VM / CONTAINER'))!;
+    expect(header).toMatch(/REQ\/S\s+QUEUED$/);
+    const queuedAt = header.length;
+    expect(lines.find((l) => l.startsWith('vm-0'))).toMatch(/ 12$/);
+    expect(lines.find((l) => l.startsWith('vm-0'))!.length).toBe(queuedAt);
+    expect(lines.find((l) => l.startsWith('vm-1'))).toMatch(/ -$/);
+    expect(lines.find((l) => l.startsWith('  acs-web-vm-0-0'))).not.toMatch(/ 12$/);
   });
 
   test('long names are cut with an ellipsis, keeping the columns aligned', () => {

@@ -120,7 +120,11 @@ export function simulate<S>(setup: SimulationSetup, decider: Decider<S>): SimRes
     // 3. control
     if (now >= nextControlAt) {
       history.push(recorder.closePeriod(now));
-      const decision = decider.decide({ now, snapshot: { now, currentReplicas: desired, containers: cluster.scalingContainers() }, policy, state, history, startups, model });
+      // No tier 2 here: a request waits in its container's own queue, already counted in its in-flight, and
+      // the SLO is judged afterwards by the report, not fed back as the VIM's --slo-p99-ms. Nothing is ever
+      // shown as unserved, so the unserved-demand hold never acts and the figures stay the reactive rule's.
+      const snapshot = { now, currentReplicas: desired, containers: cluster.scalingContainers(), queued: 0, latencyBreached: false };
+      const decision = decider.decide({ now, snapshot, policy, state, history, startups, model });
       startups = [];
       if (!Number.isSafeInteger(decision.desired) || decision.desired < 0) {
         throw new RangeError(`decider ${decider.name} asked for ${String(decision.desired)} containers at ${now} ms; a count must be a whole number ≥ 0`);

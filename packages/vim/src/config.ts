@@ -291,9 +291,9 @@ export const VIM_SETTINGS = {
     flag: 'slo-p99-ms',
     placeholder: 'ms',
     env: 'ACS_SLO_P99_MS',
-    description: 'tier-1 p99 latency objective: an slo-breach alert when p99 stays above it for --slo-breach-seconds',
+    description: 'tier-1 p99 latency objective: an slo-breach alert when p99 stays above it for --slo-breach-seconds; no scale-down while p99 is above it',
     defaultValue: undefined,
-    defaultText: 'unset: no SLO alert',
+    defaultText: 'unset: no SLO alert or hold',
     parse: optionalInteger(1, 600_000),
   } satisfies Setting<number | undefined>,
   sloBreachSeconds: {

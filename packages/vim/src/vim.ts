@@ -43,7 +43,7 @@ export interface VimOptions extends Omit<AgentServerOptions, 'listen'>, VmScalin
   /** Webhooks every alert is POSTed to (none: alerts are events only). */
   alertWebhooks?: string[];
   alertMinIntervalMs?: number;
-  /** Tier-1 p99 objective in ms; undefined: no SLO alert. */
+  /** Tier-1 p99 objective in ms (alerts, and no scale-down while over it); undefined: neither. */
   sloP99Ms?: number;
   sloBreachSeconds?: number;
 }
@@ -94,6 +94,8 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
       return stored;
     },
   };
+  // Alerting starts after the services (its metrics read them); until then no SLO can be over.
+  let latencyOverSlo = (): boolean => false;
   const services = new Services(
     {
       dataDir: options.dataDir,
@@ -103,6 +105,7 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
       startupGraceMs: options.startupGraceMs ?? DEFAULT_STARTUP_GRACE_MS,
       drainTimeoutMs: DEFAULT_DRAIN_TIMEOUT_MS,
       arrivalsTotal: () => traffic.arrivalsTotal,
+      latencyBreached: () => latencyOverSlo(),
       now,
     },
     cluster,
@@ -117,6 +120,7 @@ export async function startVim(options: VimOptions, log: Logger): Promise<Runnin
     { webhooks: options.alertWebhooks ?? [], minIntervalMs: options.alertMinIntervalMs, sloP99Ms: options.sloP99Ms, sloBreachSeconds: options.sloBreachSeconds },
     { cluster, traffic, events, onAlert: (kind, outcome) => metrics.observeAlert(kind, outcome), now, log: log.child({ part: 'alerts' }) },
   );
+  latencyOverSlo = () => alerting.latencyOverSlo();
   eventObservers.push((event) => metrics.observeEvent(event), (event) => alerting.observeEvent(event));
   const admin = new AdminApi(options.adminListen, { cluster, services, events, agents, traffic, metrics, now, adminToken: options.adminToken, log: log.child({ part: 'admin' }), vmScaling: () => vmScaling });
   const agentAddress = await agents.listen();

@@ -43,20 +43,16 @@ test('an event log that throws does not stop the alert going out', () => {
   expect(sent).toHaveLength(1);
 });
 
-test('the SLO monitor raises slo-breach every sample while breached, and the alerter lets one through per window', () => {
+/** An SLO monitor over one VM, sampled by hand: `second(ms)` records 20 requests of that latency (none for undefined), then samples. */
+function sloMonitor(settings: { p99LimitMs: number; breachMs: number }, raise: (alert: Alert) => void): { monitor: SloMonitor; second: (latencyMs: number | undefined) => void } {
   const histogram = new Histogram();
-  const raised: Alert[] = [];
-  const { alerter: a, sent } = alerter(60_000);
   let now = 0;
   const monitor = new SloMonitor({
     cluster: { all: () => [{ id: 'vm-1' }] },
     traffic: { latencyCounts: () => histogram.rawCounts() },
-    settings: { p99LimitMs: 50, breachMs: 2000 },
+    settings,
     sampleIntervalMs: 1000,
-    raise: (alert) => {
-      raised.push(alert);
-      a.raise(alert);
-    },
+    raise,
     now: () => now,
   });
   const second = (latencyMs: number | undefined): void => {
@@ -64,6 +60,16 @@ test('the SLO monitor raises slo-breach every sample while breached, and the ale
     now += 1000;
     monitor.sample();
   };
+  return { monitor, second };
+}
+
+test('the SLO monitor raises slo-breach every sample while breached, and the alerter lets one through per window', () => {
+  const raised: Alert[] = [];
+  const { alerter: a, sent } = alerter(60_000);
+  const { second } = sloMonitor({ p99LimitMs: 50, breachMs: 2000 }, (alert) => {
+    raised.push(alert);
+    a.raise(alert);
+  });
   // Slow for 2 s is not yet a breach; from the third second on, every sample raises one.
   [180, 180].forEach(second);
   expect(raised).toHaveLength(0);
@@ -75,4 +81,15 @@ test('the SLO monitor raises slo-breach every sample while breached, and the ale
   // Fast again, or idle: the breach is over, and a new one needs the full breach time again.
   [5, undefined, 180, 180].forEach(second);
   expect(raised).toHaveLength(3);
+});
+
+test('the SLO monitor says whether the latest sample was over the objective, before any breach is long enough to alert', () => {
+  const { monitor, second } = sloMonitor({ p99LimitMs: 50, breachMs: 60_000 }, () => undefined);
+  const overAfter = (latencyMs: number | undefined): boolean => {
+    second(latencyMs);
+    return monitor.overObjective;
+  };
+  expect(monitor.overObjective).toBe(false);
+  // Over at once (the alert would wait 60 s); within, or nothing served, is not over.
+  expect([180, 180, 5, 180, undefined].map(overAfter)).toEqual([true, true, false, true, false]);
 });

@@ -21,9 +21,10 @@ export async function vmsCommand(client: AdminClient, options: { json?: boolean 
     vm.host ? vm.host.load1.toFixed(2) : '-',
     `${vm.containers.length}/${vm.capacity.maxContainers}`,
     String(vm.traffic.inflight),
+    vm.queued === null ? '-' : String(vm.queued),
     vm.traffic.requestsPerSecond.toFixed(1),
     String(vm.traffic.errors),
     age(vm.lastReportAgeMs),
   ]);
-  out(table(['ID', 'STATUS', 'ADDRESS', 'CPU', 'MEMORY', 'LOAD', 'CONTAINERS', 'INFLIGHT', 'REQ/S', 'ERRORS', 'LAST REPORT'], rows));
+  out(table(['ID', 'STATUS', 'ADDRESS', 'CPU', 'MEMORY', 'LOAD', 'CONTAINERS', 'INFLIGHT', 'QUEUED', 'REQ/S', 'ERRORS', 'LAST REPORT'], rows));
 }

@@ -1,4 +1,5 @@
 import { applyLimits, pruneHistory, stabilise, type LimitedCount } from './behavior';
+import { holdScaleDown, unservedDemandOf } from './demand-hold';
 import { proposeReactive } from './reactive';
 import { summariseReactive, summariseThreshold } from './summary';
 import { proposeThreshold, restartStreaks } from './threshold';
@@ -19,7 +20,7 @@ import type {
  * function of the snapshot, the (validated) policy and the previous state.
  *
  *   bounds check ──▶ strategy (reactive: metrics → max; threshold: breach runs) ──▶ stabilise (reactive)
- *     ──▶ cooldown ──▶ rate policies ──▶ min/max ──▶ desired, new state, explanation
+ *     ──▶ cooldown ──▶ rate policies ──▶ min/max ──▶ unserved-demand hold ──▶ desired, new state, explanation
  *
  * The returned state already records this decision's scale event (HPA's storeScaleEvent), since asking for a
  * new count is the action here and cannot half-fail. Pass `state` undefined on the first call for a service:
@@ -48,6 +49,9 @@ function checkSnapshot(snapshot: ScalingSnapshot): void {
   if (!Number.isFinite(snapshot.now)) throw new RangeError(`snapshot.now must be a finite number of ms, got ${String(snapshot.now)}`);
   const n = snapshot.currentReplicas;
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`snapshot.currentReplicas must be an integer ≥ 0, got ${String(n)}`);
+  const q = snapshot.queued;
+  // A garbled count must not read as "nothing waits" and let a scale-down through.
+  if (q !== undefined && !(Number.isFinite(q) && q >= 0)) throw new RangeError(`snapshot.queued must be a number ≥ 0, got ${String(q)}`);
 }
 
 type Forced = { desired: number; reason: Extract<ScalingReason, 'scaling-disabled' | 'clamped-max' | 'clamped-min'> };
@@ -70,10 +74,17 @@ function unchanged(count: number): LimitedCount {
 }
 
 function common(snapshot: ScalingSnapshot, policy: ScalingPolicy) {
-  return { at: snapshot.now, currentReplicas: snapshot.currentReplicas, minReplicas: policy.minReplicas, maxReplicas: policy.maxReplicas };
+  return {
+    at: snapshot.now,
+    currentReplicas: snapshot.currentReplicas,
+    minReplicas: policy.minReplicas,
+    maxReplicas: policy.maxReplicas,
+    unservedDemand: unservedDemandOf(snapshot),
+  };
 }
 
 function finalReason(
+  held: boolean,
   limits: LimitedCount,
   stabilised: number,
   raw: number,
@@ -81,6 +92,7 @@ function finalReason(
   actionReason: ScalingReason | null,
   restingReason: ScalingReason,
 ): ScalingReason {
+  if (held) return 'unserved-demand';
   if (limits.limitedBy !== null) return limits.limitedBy;
   if (stabilised !== raw) return 'stabilised';
   if (raw > currentReplicas) return actionReason ?? 'scale-up';
@@ -156,10 +168,11 @@ function recommendReactive(snapshot: ScalingSnapshot, policy: ReactivePolicy, st
   // The raw recommendation is what is remembered, not the stabilised one, as in HPA.
   const recorded: RecommenderState = { ...state, recommendations: [...state.recommendations, { at: now, replicas: proposal.raw }] };
   const limits = applyLimits(currentReplicas, stabilised, policy, state, now);
-  const desired = limits.clamped;
+  const base = common(snapshot, policy);
+  const { desired, held } = holdScaleDown(currentReplicas, limits.clamped, base.unservedDemand);
   const explanation = explain({
     strategy: 'reactive',
-    ...common(snapshot, policy),
+    ...base,
     metrics: proposal.metrics,
     tolerance,
     stabilisation,
@@ -168,7 +181,7 @@ function recommendReactive(snapshot: ScalingSnapshot, policy: ReactivePolicy, st
     stabilised,
     ...limits,
     desired,
-    reason: finalReason(limits, stabilised, proposal.raw, currentReplicas, null, proposal.restingReason),
+    reason: finalReason(held, limits, stabilised, proposal.raw, currentReplicas, null, proposal.restingReason),
   });
   return { desired, state: commit(recorded, policy, now, currentReplicas, desired), explanation };
 }
@@ -197,20 +210,22 @@ function recommendThreshold(snapshot: ScalingSnapshot, policy: ThresholdPolicy, 
   const proposal = proposeThreshold(snapshot, policy, state.streaks);
   // No stabilisation window: the breach duration already is this strategy's damping.
   const limits = proposal.abort === null ? applyLimits(currentReplicas, proposal.raw, policy, state, now) : unchanged(currentReplicas);
-  const desired = limits.clamped;
+  const base = common(snapshot, policy);
+  // A held scale-down keeps its breach run: the step is taken on the first period without unserved demand.
+  const { desired, held } = holdScaleDown(currentReplicas, limits.clamped, base.unservedDemand);
   let streaks = proposal.streaks;
   if (desired > currentReplicas) streaks = restartStreaks(streaks, 'up', now);
   if (desired < currentReplicas) streaks = restartStreaks(streaks, 'down', now);
   const explanation = explain({
     strategy: 'threshold',
-    ...common(snapshot, policy),
+    ...base,
     metrics: proposal.metrics,
     decidingMetric: proposal.decidingMetric,
     raw: proposal.raw,
     stabilised: proposal.raw,
     ...limits,
     desired,
-    reason: finalReason(limits, proposal.raw, proposal.raw, currentReplicas, 'threshold-breached', proposal.restingReason),
+    reason: finalReason(held, limits, proposal.raw, proposal.raw, currentReplicas, 'threshold-breached', proposal.restingReason),
   });
   return { desired, state: commit({ ...state, streaks }, policy, now, currentReplicas, desired), explanation };
 }

@@ -5,6 +5,7 @@ import type {
   ReactiveMetricExplanation,
   ThresholdExplanation,
   ThresholdMetricExplanation,
+  UnservedDemand,
 } from './types';
 
 /**
@@ -105,6 +106,14 @@ function reactiveHead(e: Unsummarised<ReactiveExplanation>): string {
   }
 }
 
+/** "3 requests wait for a free container and p99 latency is over the SLO". */
+function describeDemand(demand: UnservedDemand): string {
+  const parts: string[] = [];
+  if (demand.queued > 0) parts.push(`${num(demand.queued)} request${demand.queued === 1 ? ' waits' : 's wait'} for a free container`);
+  if (demand.latencyBreached) parts.push('p99 latency is over the SLO');
+  return parts.join(' and ');
+}
+
 /** What each later stage did to the count, appended after the strategy's own clause. */
 function stages(e: Unsummarised<ReactiveExplanation> | Unsummarised<ThresholdExplanation>): string {
   const notes: string[] = [];
@@ -140,6 +149,10 @@ function stages(e: Unsummarised<ReactiveExplanation> | Unsummarised<ThresholdExp
       break;
     case 'clamped-min':
       notes.push(`kept at minReplicas ${e.minReplicas}`);
+      break;
+    case 'unserved-demand':
+      if (e.unservedDemand === null) break;
+      notes.push(`held at ${e.currentReplicas} while ${describeDemand(e.unservedDemand)}: no scale-down with demand unserved`);
       break;
     default:
       break;

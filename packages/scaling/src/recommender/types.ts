@@ -8,8 +8,9 @@ export const METRIC_NAMES = ['cpu', 'rps', 'inflight'] as const;
 
 /**
  * `cpu`: utilisation in percent of the container's CPU limit. `rps`: requests per second served by the
- * container. `inflight`: requests in flight in the container. All three are per-container values whose mean
- * over the counted containers is compared with the target.
+ * container. `inflight`: requests in flight in the container, plus (in the VIM) its share of the requests
+ * waiting for a free container in its VM's tier-2 queue. All three are per-container values whose mean over
+ * the counted containers is compared with the target.
  */
 export type MetricName = (typeof METRIC_NAMES)[number];
 
@@ -34,6 +35,17 @@ export interface ScalingSnapshot {
   currentReplicas: number;
   /** The service's live containers; leave out ones being drained or stopped (HPA ignores deleted pods). */
   containers: readonly ContainerMetrics[];
+  /**
+   * Requests waiting for a free container in front of the service's ready containers (the VMM's tier-2
+   * queue, summed over the VMs they run on). Any at all holds a scale-down: see {@link UnservedDemand}.
+   * Absent: 0, for a caller that has no such queue.
+   */
+  queued?: number;
+  /**
+   * Whether the service's latency is over its objective right now (the VIM: tier-1 p99 above
+   * `--slo-p99-ms` in the latest sample). Holds a scale-down like `queued`. Absent: false, as with no SLO set.
+   */
+  latencyBreached?: boolean;
 }
 
 export type RatePolicyType = 'containers' | 'percent';
@@ -183,6 +195,8 @@ export const SCALING_REASONS = [
   'clamped-max',
   /** currentReplicas is 0 with minReplicas > 0: HPA treats that as autoscaling switched off. */
   'scaling-disabled',
+  /** A scale-down was refused: requests wait for a container, or latency is over its objective. */
+  'unserved-demand',
 ] as const;
 
 export type ScalingReason = (typeof SCALING_REASONS)[number];
@@ -250,6 +264,19 @@ export interface StabilisationExplanation {
   highestInDownWindow: number;
 }
 
+/**
+ * Signs that the service is not serving what it is asked, whatever its containers' metrics say: requests
+ * waiting in line, or a latency objective missed. While either shows, no scale-down is taken (the count
+ * stays; scale-up is unaffected). CPU alone can look idle on a starved or throttled host while requests
+ * wait seconds; removing a container then makes it worse.
+ */
+export interface UnservedDemand {
+  /** The snapshot's `queued`. */
+  queued: number;
+  /** The snapshot's `latencyBreached`. */
+  latencyBreached: boolean;
+}
+
 interface ScalingExplanationCommon {
   at: number;
   currentReplicas: number;
@@ -264,6 +291,9 @@ interface ScalingExplanationCommon {
   rateLimited: number;
   /** After minReplicas/maxReplicas. */
   clamped: number;
+  /** What the snapshot showed of unserved demand; null when it showed none. */
+  unservedDemand: UnservedDemand | null;
+  /** `clamped`, or the current count when unserved demand held a scale-down (reason 'unserved-demand'). */
   desired: number;
   reason: ScalingReason;
   /** One sentence for `acs why`. */

@@ -83,7 +83,11 @@ export class Cluster {
     }
   }
 
-  /** vim scalingContainers(): non-draining containers with their last report; rps only once known. */
+  /**
+   * vim scalingContainers(): non-draining containers with their last report; rps only once known. In-flight
+   * is every request the container has accepted, waiting ones included: what the VIM gets by adding a share
+   * of tier 2's queue, which the simulator folds into each container's own.
+   */
   scalingContainers(): ContainerMetrics[] {
     const out: ContainerMetrics[] = [];
     for (const c of this.live) {

@@ -42,6 +42,8 @@ export interface AlertingDeps {
 export interface RunningAlerting {
   /** Feed every event the control loop appends. */
   observeEvent(event: NewEvent): void;
+  /** Tier-1 p99 over the SLO at the latest sample; false when no SLO is set. */
+  latencyOverSlo(): boolean;
   close(): void;
 }
 
@@ -78,6 +80,7 @@ export function startAlerting(options: AlertingOptions, deps: AlertingDeps): Run
   }
   let closed = false;
   return {
+    latencyOverSlo: () => monitor?.overObjective ?? false,
     observeEvent(event) {
       // After close (VIM shutting down), VMs going away are the shutdown, not news.
       if (!closed) alerter.observeEvent(event);

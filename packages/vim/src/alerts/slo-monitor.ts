@@ -37,6 +37,14 @@ export class SloMonitor {
     this.timer = undefined;
   }
 
+  /**
+   * Whether the latest sample's p99 was over the objective, breached for long enough or not: the autoscaler
+   * holds scale-in on this (a removal while latency already suffers cannot wait out the alert's delay).
+   */
+  get overObjective(): boolean {
+    return this.state.overSince !== null;
+  }
+
   private total(): HistogramCounts {
     const { traffic } = this.deps;
     return sumHistograms(DEFAULT_LATENCY_BOUNDS_MS, [...this.deps.cluster.all()].map((vm) => traffic.latencyCounts(vm.id)));

@@ -21,6 +21,7 @@ export function buildSnapshot(sample: DashboardSample, sources: DashboardSources
     cpuPct: vm.host?.cpuPct ?? null,
     maxContainers: vm.capacity.maxContainers,
     requestsPerSecond: sources.traffic.traffic(vm.id, sample.t).requestsPerSecond,
+    queued: vm.status === 'down' ? null : vm.queued,
     containers: vm.status === 'down' ? [] : vm.containers.map((c) => ({ id: c.id, name: c.name, service: c.service, state: c.state, ready: c.ready, draining: c.draining, cpuPct: c.cpuPct, inflight: c.inflight })),
   }));
   const services = sources.services.list();

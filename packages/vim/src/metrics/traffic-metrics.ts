@@ -93,6 +93,15 @@ function registerTier2Metrics(metrics: CollectedMetrics, cluster: ClusterState):
     labelNames,
     read: perContainer((r) => r.inflightLimit),
   });
+  collectedGauge(metrics, {
+    name: 'acs_tier2_queued_requests',
+    help: "Requests waiting in each VM's tier-2 queue for a free container, as its VMM last reported.",
+    labelNames: ['vm'],
+    read: function* () {
+      // Agents older than the count do not report it: no series rather than a made-up zero.
+      for (const vm of cluster.all()) if (vm.status === 'ready' && vm.queued !== null) yield [{ vm: vm.id }, vm.queued];
+    },
+  });
   metrics.add({
     name: 'acs_tier2_request_duration_seconds',
     help: "Tier-2 time to a complete response from each container over the VMM's last report interval (successful requests).",

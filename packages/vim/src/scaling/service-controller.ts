@@ -17,7 +17,7 @@ import type { ContainerCommands } from '../container-commands';
 import { ActionLog, type ActionHandle, type ActionInProgress } from '../events';
 import { RateTracker } from './rate-tracker';
 import type { ServiceForecast } from './service-forecast';
-import { placementSnapshot, scalingContainers } from './snapshots';
+import { placementSnapshot, queuedFor, scalingContainers } from './snapshots';
 
 /** Where events go (the persisted log); the controller never reads it back. */
 export interface EventSink {
@@ -43,6 +43,8 @@ export interface ServiceControllerOptions {
   startupGraceMs: number;
   /** Requests that reached the traffic front so far (cumulative): the service's arrival rate. */
   arrivalsTotal: () => number;
+  /** Whether tier-1 p99 is over the latency SLO right now; always false with no SLO set. Holds scale-in. */
+  latencyBreached: () => boolean;
   /** VMs that ran containers before the restart (from the saved state). */
   knownVms: ReadonlySet<string>;
   /**
@@ -318,7 +320,14 @@ export class ServiceController {
 
   private decide(now: number): void {
     const containers = scalingContainers(this.cluster.all(), this.service.name, this.drainingVms, (id) => this.rates.rate(id));
-    const result = recommend({ now, currentReplicas: this.service.desired, containers }, this.service.policy, this.recommenderState);
+    const snapshot = {
+      now,
+      currentReplicas: this.service.desired,
+      containers,
+      queued: queuedFor(this.cluster.all(), this.service.name, this.drainingVms),
+      latencyBreached: this.options.latencyBreached(),
+    };
+    const result = recommend(snapshot, this.service.policy, this.recommenderState);
     const combined = this.forecast.combine(result, this.service.policy.controlPeriodMs);
     const desired = combined?.desired ?? result.desired;
     this.recommenderState = combined?.state ?? result.state;

@@ -20,6 +20,8 @@ export interface ServicesOptions {
   drainTimeoutMs: number;
   /** Requests that reached the traffic front so far: the arrival rate the forecaster learns from. */
   arrivalsTotal: () => number;
+  /** Tier-1 p99 over the latency SLO right now (false with none set): the autoscaler holds scale-in then. */
+  latencyBreached: () => boolean;
   now: () => number;
 }
 
@@ -85,6 +87,7 @@ export class Services {
       {
         drainTimeoutMs: options.drainTimeoutMs,
         arrivalsTotal: options.arrivalsTotal,
+        latencyBreached: options.latencyBreached,
         startupGraceMs: options.startupGraceMs,
         knownVms: new Set(this.knownVms),
         adoptRunning: !saved,
