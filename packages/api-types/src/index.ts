@@ -122,6 +122,10 @@ export const EVENT_KINDS = [
   'operator',
   'vm-up',
   'vm-down',
+  /** A VM's Docker Engine stopped answering its agent: it takes no new containers; its containers stay. */
+  'docker-down',
+  /** A VM's Docker Engine answers again after a docker-down: it takes containers again. */
+  'docker-up',
   'error',
   /** VM-level scaling: a standby VM asked to start or stop, and when it arrived or went (failures are 'error'). */
   'vm-scaling',
