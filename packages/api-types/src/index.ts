@@ -180,6 +180,8 @@ export interface ClusterVmSummary {
   status: 'ready' | 'down';
   /** No new placements; its containers move away. */
   draining: boolean;
+  /** Whether its Docker Engine answers (false: no new placements, its containers stay); null when unknown. */
+  dockerUp: boolean | null;
   maxContainers: number;
   containers: number;
   ready: number;
@@ -287,6 +289,8 @@ export interface DashboardVm {
   id: string;
   status: 'ready' | 'down';
   draining: boolean;
+  /** Whether its Docker Engine answers; null when unknown. */
+  dockerUp: boolean | null;
   cpuPct: number | null;
   maxContainers: number;
   requestsPerSecond: number;

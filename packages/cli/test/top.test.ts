@@ -17,6 +17,7 @@ function snapshot(vmCount = 2, containersPerVm = 2): DashboardSnapshot {
       id: `vm-${v}`,
       status: 'ready' as const,
       draining: false,
+      dockerUp: true,
       cpuPct: 50,
       maxContainers: 4,
       requestsPerSecond: 7.5,
@@ -52,6 +53,20 @@ describe('renderTop', () => {
     const containerBar = /^ {2}acs-web-vm-1-1 +\[(█+)(░+)\]\s+25%\s+ready\s+1$/m.exec(text);
     expect(containerBar?.[2]?.length).toBe(3 * containerBar![1]!.length);
     expect(text).toContain('web: scale out from 2 to 3 (reason: cpu above target)');
+  });
+
+  test.each<[string, { draining?: boolean; dockerUp?: boolean | null; status?: 'down' }, RegExp]>([
+    ['a VM whose Docker Engine is down says so, with its containers', { dockerUp: false }, /^vm-0 +\[[█░]+\]\s+50%\s+docker down 2\/4\s+1\s+7\.5$/m],
+    ['Docker down is named over draining', { dockerUp: false, draining: true }, /^vm-0 +\[[█░]+\]\s+50%\s+docker down 2\/4\s+1/m],
+    ['a draining VM says so', { draining: true }, /^vm-0 +\[[█░]+\]\s+50%\s+draining 2\/4\s+1/m],
+    ['an unknown Docker state (an older agent) adds nothing', { dockerUp: null }, /^vm-0 +\[[█░]+\]\s+50%\s+2\/4\s+1/m],
+    ['a down VM is down, whatever it said of Docker', { status: 'down', dockerUp: false }, /^vm-0 +\[[█░]+\]\s+50%\s+down\s+1/m],
+  ])('%s', (_name, patch, line) => {
+    const snap = snapshot(1, 2);
+    Object.assign(snap.vms[0]!, patch);
+    const lines = renderTop(view(snap), { columns: 120, rows: Infinity });
+    expect(lines.join('\n')).toMatch(line);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(120);
   });
 
   test('long names are cut with an ellipsis, keeping the columns aligned', () => {
