@@ -11,6 +11,7 @@ import { ChaosCluster } from './support/chaos-cluster';
 import { eventually } from './support/lab';
 import { PrivateDockerd, privateDockerdUnavailable } from './support/private-dockerd';
 import { BIN, runCli } from './support/processes';
+import { metricValue, promtoolCheckMetrics } from './support/promtool';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
 const RUN = `dkr${process.pid}`;
@@ -100,6 +101,9 @@ maybe('the private dockerd stops: the VM shows Docker down, an event and an aler
   expect(await cliRow('vms', PRIVATE_VM)).toMatch(new RegExp(`^${PRIVATE_VM}\\s+ready \\(docker down\\)\\s`));
   expect(await cliRow('vms', SHARED_VM)).toMatch(new RegExp(`^${SHARED_VM}\\s+ready\\s+127\\.0\\.0\\.1:`));
   expect(await cliRow('status', PRIVATE_VM)).toMatch(new RegExp(`^${PRIVATE_VM}\\s+ready \\(docker down\\)\\s+no\\s`));
+  const scrape = await (await fetch(`${c.vim.api}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  expect([metricValue(scrape, `acs_vm_docker_up{vm="${PRIVATE_VM}"}`), metricValue(scrape, `acs_vm_docker_up{vm="${SHARED_VM}"}`)]).toEqual([0, 1]);
+  expect(promtoolCheckMetrics(scrape)).toEqual({ ok: true, output: '' });
 
   // Spread would put one of the two new containers on each VM; both go to the shared one.
   await c.scale(4);
