@@ -129,7 +129,7 @@ export const EVENT_KINDS = [
   'error',
   /** VM-level scaling: a standby VM asked to start or stop, and when it arrived or went (failures are 'error'). */
   'vm-scaling',
-  /** An alert the VIM raised (VM lost, scaling action failed, capacity exhausted, SLO breach), also sent to the webhooks. */
+  /** An alert the VIM raised (VM lost, Docker unavailable, scaling action failed, capacity exhausted, SLO breach), also sent to the webhooks. */
   'alert',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
