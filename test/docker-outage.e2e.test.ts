@@ -53,6 +53,18 @@ async function dockerUpOf(vm: string): Promise<boolean | null | undefined> {
   return (await cluster!.vms()).find((v) => v.id === vm)?.dockerUp;
 }
 
+/**
+ * Stops or starts the private engine and waits for the VM view to show `dockerUp` as `expected`: how long the
+ * engine took (to exit, or to answer), and how long until the view showed it, both from the beginning.
+ */
+async function changeEngine(change: () => Promise<void>, expected: boolean): Promise<{ engineMs: number; seenMs: number }> {
+  const begun = Date.now();
+  await change();
+  const engineMs = Date.now() - begun;
+  await eventually(async () => (await dockerUpOf(PRIVATE_VM)) === expected, NOTICE_MS, `${PRIVATE_VM} dockerUp ${expected}`, 50);
+  return { engineMs, seenMs: Date.now() - begun };
+}
+
 /** The CLI's table row for `vm`, from a real `acs <command>` against the VIM. */
 async function cliRow(command: 'vms' | 'status', vm: string): Promise<string> {
   const { code, stdout, stderr } = await runCli(BIN.acs, ['--api', cluster!.vim.api, command]);
@@ -83,11 +95,7 @@ maybe('the private dockerd stops: the VM shows Docker down, an event and an aler
   const onPrivate = (await c.containers()).filter((x) => x.vm === PRIVATE_VM).map((x) => x.id);
   const since = await c.lastEventId();
 
-  const stoppedAt = Date.now();
-  await engine!.stop();
-  const exitedAt = Date.now();
-  await eventually(async () => (await dockerUpOf(PRIVATE_VM)) === false, NOTICE_MS, `${PRIVATE_VM} dockerUp false`, 50);
-  const seenAt = Date.now();
+  const outage = await changeEngine(() => engine!.stop(), false);
   expect(await dockerUpOf(SHARED_VM)).toBe(true);
 
   const [down] = await eventually(async () => {
@@ -116,17 +124,13 @@ maybe('the private dockerd stops: the VM shows Docker down, an event and an aler
   expect((await c.containers()).filter((x) => x.vm === PRIVATE_VM).map((x) => x.id)).toEqual(onPrivate);
   expect((await c.events('command', since)).filter((e) => e.data['command'] === 'stop')).toEqual([]);
   expect(engine!.answers()).toBe(false);
-  console.log(`docker outage: dockerd took ${exitedAt - stoppedAt} ms to exit; dockerUp false in the VM view ${seenAt - stoppedAt} ms after the stop began (${seenAt - exitedAt} ms after dockerd exited)`);
+  console.log(`docker outage: dockerd took ${outage.engineMs} ms to exit; dockerUp false in the VM view ${outage.seenMs} ms after the stop began (${outage.seenMs - outage.engineMs} ms after dockerd exited)`);
 });
 
 maybe('the private dockerd answers again: the VM shows Docker up, an event records it, and it takes the next container', async () => {
   const c = cluster!;
   const since = await c.lastEventId();
-  const startedAt = Date.now();
-  await engine!.start();
-  const answeringAt = Date.now();
-  await eventually(async () => (await dockerUpOf(PRIVATE_VM)) === true, NOTICE_MS, `${PRIVATE_VM} dockerUp true`, 50);
-  const seenAt = Date.now();
+  const recovery = await changeEngine(() => engine!.start(), true);
   const up = await eventually(async () => (await c.events('docker-up', since))[0], NOTICE_MS, 'the docker-up event');
   expect(up).toMatchObject({ service: null, data: { vm: PRIVATE_VM } });
   expect(await cliRow('vms', PRIVATE_VM)).toMatch(new RegExp(`^${PRIVATE_VM}\\s+ready\\s+127\\.0\\.0\\.1:`));
@@ -140,5 +144,5 @@ maybe('the private dockerd answers again: the VM shows Docker up, an event recor
   // Down once, one alert: coming back raises none.
   expect(receiver!.received.filter((a) => a['kind'] === 'docker-unavailable')).toHaveLength(1);
   // The agent retries every 0.5 s while the engine is down, so it may see it before `start` has.
-  console.log(`docker outage: dockerd answered ${answeringAt - startedAt} ms after it was started; dockerUp true in the VM view ${seenAt - startedAt} ms after the start`);
+  console.log(`docker outage: dockerd answered ${recovery.engineMs} ms after it was started; dockerUp true in the VM view ${recovery.seenMs} ms after the start`);
 });
