@@ -29,10 +29,15 @@ async function newVim(options: Partial<VimOptions> = {}): Promise<RunningVim> {
 }
 
 /**
- * An agent driven by hand: reports every 100 ms (with the containers given) and answers every
- * startContainer with a failure, counting them.
+ * An agent driven by hand: reports every 100 ms (with the containers given, and `docker.up` when set,
+ * read at each report) and answers every startContainer with a failure, counting them.
  */
-async function fakeAgent(vim: RunningVim, agentId: string, containers: Array<{ name: string; requestsTotal: number }> = []): Promise<{ raw: RawAgent; starts: () => number; close(): void }> {
+async function fakeAgent(
+  vim: RunningVim,
+  agentId: string,
+  containers: Array<{ name: string; requestsTotal: number }> = [],
+  docker: { up?: boolean } = {},
+): Promise<{ raw: RawAgent; starts: () => number; close(): void }> {
   const raw = await RawAgent.open(vim.agentAddress.port);
   const answer = await raw.handshake(SECRET, agentId);
   if (answer.type !== 'welcome') throw new Error(`agent ${agentId} not welcomed: ${JSON.stringify(answer)}`);
@@ -47,6 +52,7 @@ async function fakeAgent(vim: RunningVim, agentId: string, containers: Array<{ n
       at: Date.now(),
       host: { cpuPct: 5, memUsedBytes: 1, memTotalBytes: 2, load1: 0 },
       containers: containers.map((c) => ({ id: `${agentId}-${c.name}`, name: c.name, service: 'web', state: 'running', ready: true, draining: false, cpuPct: 1, memBytes: 1, inflight: 0, requestsTotal: c.requestsTotal, hostPort: 1, errorsTotal: 0, latencyMs: { p50: 2, p99: 20, count: 5 } })),
+      ...(docker.up === undefined ? {} : { dockerUp: docker.up }),
     });
     for (; handled < raw.received.length; handled++) {
       const m: Message = raw.received[handled]!;
@@ -119,6 +125,46 @@ test('a VM lost twice within the rate-limit window alerts once; another VM alert
   expect(metricValue(text, 'acs_alerts_total{kind="vm-lost",outcome="sent"}')).toBe(2);
   expect(metricValue(text, 'acs_alerts_total{kind="vm-lost",outcome="suppressed"}')).toBe(1);
   expect(metricValue(text, 'acs_agent_up{vm="lost-x"}')).toBe(0);
+});
+
+test("a VM's Docker Engine going down is a docker-down event, a docker-unavailable alert once per window, and acs_vm_docker_up 0; back up is a docker-up event and 1", async () => {
+  const receiver = await startWebhookReceiver();
+  cleanups.push(() => receiver.close());
+  const vim = await newVim({ alertWebhooks: [receiver.url], alertMinIntervalMs: 600_000 });
+  const dockerEvents = (): EventView[] => vim.events.query({ limit: 1000 }).events.filter((e) => e.kind === 'docker-down' || e.kind === 'docker-up');
+  const docker = { up: true };
+  await fakeAgent(vim, 'dkr-a', [{ name: 'web-1', requestsTotal: 0 }], docker);
+  // An older agent says nothing of Docker: no series, no event.
+  await fakeAgent(vim, 'dkr-old');
+  const first = await eventually(async () => {
+    const text = await scrape(vim);
+    return metricValue(text, 'acs_vm_docker_up{vm="dkr-a"}') === 1 && metricValue(text, 'acs_agent_up{vm="dkr-old"}') === 1 ? text : undefined;
+  }, 10_000, 'dkr-a reporting Docker up');
+  expect(first).not.toMatch(/acs_vm_docker_up\{vm="dkr-old"\}/);
+  // Up from the first report is not news.
+  expect(dockerEvents()).toEqual([]);
+
+  docker.up = false;
+  await eventually(() => Promise.resolve(receiver.received.some((a) => a['kind'] === 'docker-unavailable')), 10_000, 'the docker-unavailable alert');
+  expect(receiver.received.find((a) => a['kind'] === 'docker-unavailable')).toMatchObject({ severity: 'warning', service: null, vm: 'dkr-a', details: { containers: 1 } });
+  expect(dockerEvents().map((e) => [e.kind, e.data['vm']])).toEqual([['docker-down', 'dkr-a']]);
+  expect(metricValue(await scrape(vim), 'acs_vm_docker_up{vm="dkr-a"}')).toBe(0);
+  expect(vim.cluster.get('dkr-a')?.dockerUp).toBe(false);
+
+  docker.up = true;
+  await eventually(() => Promise.resolve(dockerEvents().length === 2), 10_000, 'the docker-up event');
+  expect(dockerEvents().map((e) => e.kind)).toEqual(['docker-down', 'docker-up']);
+  expect(metricValue(await scrape(vim), 'acs_vm_docker_up{vm="dkr-a"}')).toBe(1);
+
+  // Down again within the window: a second event, but the alert is held back and counted.
+  docker.up = false;
+  await eventually(async () => metricValue(await scrape(vim), 'acs_alerts_total{kind="docker-unavailable",outcome="suppressed"}') === 1, 10_000, 'the second alert suppressed');
+  expect(dockerEvents().map((e) => e.kind)).toEqual(['docker-down', 'docker-up', 'docker-down']);
+  const text = await scrape(vim);
+  expect(metricValue(text, 'acs_alerts_total{kind="docker-unavailable",outcome="sent"}')).toBe(1);
+  expect(receiver.received.filter((a) => a['kind'] === 'docker-unavailable')).toHaveLength(1);
+  expect(alertEvents(vim, 'docker-unavailable').map((e) => e.data['vm'])).toEqual(['dkr-a']);
+  expect(promtoolCheckMetrics(text)).toEqual({ ok: true, output: '' });
 });
 
 test('with a dead and a hanging receiver the admin API, tier 1 and the control loop carry on; the healthy receiver gets capacity-exhausted and scaling-action-failed', async () => {

@@ -3,10 +3,11 @@
  * containers in Docker, with traffic through the VIM's front. Lab timings: reports every 250 ms, a
  * control period of 500 ms, and a 5 s scale-down window instead of 300 s.
  */
-import type { ClusterResponse, ContainerListResponse, EventListResponse, ForecastView, ServiceView } from '@acs/api-types';
+import type { ClusterResponse, ContainerListResponse, EventListResponse, ForecastView, ServiceView, VmListResponse } from '@acs/api-types';
 import { removeAgentContainers } from './support/docker';
 import { eventually, getJson, startVimProcess, startVmmProcess, type VimProcess, callApi, type ApiAnswer } from './support/lab';
 import { BIN, ProcessGroup, runCli, type Daemon } from './support/processes';
+import { ReportingAgents } from './support/reporting-agent';
 
 const RUN = `as${process.pid}`;
 const VMS = [`${RUN}-a`, `${RUN}-b`, `${RUN}-c`];
@@ -181,22 +182,46 @@ test('a VMM killed with SIGKILL has its containers replaced on the others', asyn
   await eventually(async () => total(await readyPerVm()) === 3 && (await web()).desired === 3, 20_000, 'three containers again');
 });
 
-test('a start that fails on one VM is retried on another, and that VM is backed off', async () => {
-  // An agent whose Docker never answers: it connects and reports, but every start there fails.
+test('a VM whose Docker Engine never answers is passed over by placement: no start is sent there', async () => {
+  // An agent whose Docker never answers: it connects and reports dockerUp false.
   const broken = `${RUN}-nodocker`;
   const daemon = startVmmProcess(group, vim, broken, ['--max-containers', '4', '--docker-socket', '/nonexistent/docker.sock']);
-  await eventually(async () => (await getJson<{ vms: Array<{ id: string; status: string }> }>(`${vim.api}/api/v1/vms`)).vms.some((v) => v.id === broken && v.status === 'ready'), 15_000, 'the broken agent');
+  await eventually(async () => (await getJson<VmListResponse>(`${vim.api}/api/v1/vms`)).vms.some((v) => v.id === broken && v.status === 'ready' && v.dockerUp === false), 15_000, 'the broken agent, Docker down');
   const { lastId } = await getJson<EventListResponse>(`${vim.api}/api/v1/events?limit=1`);
-  // Spread prefers the empty VM, which is the broken one.
+  // Spread would prefer the empty VM, which is the broken one.
   expect((await api('POST', '/api/v1/services/web/scale', { replicas: 4 })).status).toBe(200);
   await eventually(async () => total(await readyPerVm()) === 4, 30_000, 'four ready containers');
-  const { events } = await getJson<EventListResponse>(`${vim.api}/api/v1/events?kind=command&since=${lastId}`);
-  const failed = events.find((e) => e.data['vm'] === broken && e.data['ok'] === false);
-  expect(failed?.data).toMatchObject({ command: 'start', code: 'docker-unavailable' });
-  expect(failed!.data['backoffMs']).toBeGreaterThan(0);
-  expect(events.some((e) => e.data['command'] === 'start' && e.data['ok'] === true && e.data['vm'] !== broken)).toBe(true);
+  const { events: commands } = await getJson<EventListResponse>(`${vim.api}/api/v1/events?kind=command&since=${lastId}`);
+  expect(commands.filter((e) => e.data['vm'] === broken)).toEqual([]);
+  const { events: placements } = await getJson<EventListResponse>(`${vim.api}/api/v1/events?kind=placement&since=${lastId}`);
+  expect(placements.length).toBeGreaterThan(0);
+  for (const p of placements) expect(p.data['candidates']).toContainEqual(expect.objectContaining({ vmId: broken, eligible: false, reason: 'docker-down' }));
   daemon.child.kill('SIGTERM');
   await daemon.exited;
+  expect((await api('POST', '/api/v1/services/web/scale', { replicas: 3 })).status).toBe(200);
+  await eventually(async () => total(await readyPerVm()) === 3, 30_000, 'back to three');
+});
+
+test('a start that fails on one VM is retried on another, and that VM is backed off', async () => {
+  // An agent too old to report its Docker state (so counted as up) whose every start fails, as a real
+  // agent's does when its engine goes away between a report and the start.
+  const broken = `${RUN}-refuser`;
+  const refusers = new ReportingAgents();
+  try {
+    await refusers.open(vim, broken, [], { refuseStarts: 'docker-unavailable' });
+    await eventually(async () => (await getJson<VmListResponse>(`${vim.api}/api/v1/vms`)).vms.some((v) => v.id === broken && v.lastReportAt !== null), 15_000, 'the refusing agent');
+    const { lastId } = await getJson<EventListResponse>(`${vim.api}/api/v1/events?limit=1`);
+    // Spread prefers the empty VM, which is the refusing one.
+    expect((await api('POST', '/api/v1/services/web/scale', { replicas: 4 })).status).toBe(200);
+    await eventually(async () => total(await readyPerVm()) === 4, 30_000, 'four ready containers');
+    const { events } = await getJson<EventListResponse>(`${vim.api}/api/v1/events?kind=command&since=${lastId}`);
+    const failed = events.find((e) => e.data['vm'] === broken && e.data['ok'] === false);
+    expect(failed?.data).toMatchObject({ command: 'start', code: 'docker-unavailable' });
+    expect(failed!.data['backoffMs']).toBeGreaterThan(0);
+    expect(events.some((e) => e.data['command'] === 'start' && e.data['ok'] === true && e.data['vm'] !== broken)).toBe(true);
+  } finally {
+    refusers.closeAll();
+  }
   expect((await api('POST', '/api/v1/services/web/scale', { replicas: 3 })).status).toBe(200);
   await eventually(async () => total(await readyPerVm()) === 3, 30_000, 'back to three');
 });

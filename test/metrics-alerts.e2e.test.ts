@@ -65,6 +65,7 @@ test('agents up, replicas by state and the desired count follow the cluster; a s
   const before = await scrape();
   expect(metricValue(before, 'acs_service_desired_replicas{service="web"}')).toBe(1);
   for (const vm of VMS) expect(metricValue(before, `acs_agent_report_age_seconds{vm="${vm}"}`)).toBeLessThan(5);
+  for (const vm of VMS) expect(metricValue(before, `acs_vm_docker_up{vm="${vm}"}`)).toBe(1);
 
   expect((await callApi(vim.api, 'POST', '/api/v1/services/web/scale', { replicas: 3 })).status).toBe(200);
   await eventually(async () => metricValue(await scrape(), 'acs_service_replicas{service="web",state="ready"}') === 3, 60_000, 'three ready replicas');
@@ -140,6 +141,9 @@ test('an agent SIGKILLed: agent up drops to 0, a vm-lost alert reaches the webho
   expect(events.filter((e) => e.data['alert'] === 'vm-lost').map((e) => e.data['vm'])).toEqual([lost]);
   const text = await scrape();
   expect(metricValue(text, `acs_agent_up{vm="${VMS[0]}"}`)).toBe(1);
+  // What a lost VM last said of its Docker Engine is stale: no series.
+  expect(metricValue(text, `acs_vm_docker_up{vm="${VMS[0]}"}`)).toBe(1);
+  expect(metricValue(text, `acs_vm_docker_up{vm="${lost}"}`)).toBeUndefined();
   // The lost VM's containers are gone from the tier-2 series; its tier-1 totals stay (counters never vanish).
   expect(text).not.toMatch(new RegExp(`acs_tier2_requests_total\\{vm="${lost}"`));
   expect(text).not.toMatch(new RegExp(`acs_tier2_queued_requests\\{vm="${lost}"`));

@@ -6,21 +6,34 @@ import { RawAgent } from './raw-agent';
 
 /**
  * Hand-driven agents (maxContainers 1) that keep reporting what a test says they run, over the real
- * protocol: a VM "full" of web containers without Docker. Call `closeAll()` in afterEach.
+ * protocol: a VM "full" of web containers without Docker. They report as agents that predate `dockerUp`
+ * (so the VIM counts their engine as up). With `refuseStarts`, every startContainer is answered with that
+ * error code; otherwise commands go unanswered. Call `closeAll()` in afterEach.
  */
 export class ReportingAgents {
   private readonly raws: RawAgent[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
 
-  async open(vim: VimProcess, agentId: string, containers: ContainerReport[]): Promise<RawAgent> {
+  async open(vim: VimProcess, agentId: string, containers: ContainerReport[], options: { refuseStarts?: string } = {}): Promise<RawAgent> {
     const raw = await RawAgent.open(vim.agentPort);
     this.raws.push(raw);
     const answer = await raw.handshake(readFileSync(vim.secretFile, 'utf8').trim(), agentId);
     if (answer.type !== 'welcome') throw new Error(`${agentId} was not welcomed: ${JSON.stringify(answer)}`);
     let seq = 0;
+    let answered = 0;
     const report = (): void => raw.send({ type: 'report', seq: ++seq, at: Date.now(), host: { cpuPct: 30, memUsedBytes: 1, memTotalBytes: 2, load1: 0 }, containers });
-    report();
-    this.timers.push(setInterval(report, 250));
+    const refuse = (code: string): void => {
+      for (; answered < raw.received.length; answered++) {
+        const m = raw.received[answered]!;
+        if (m.type === 'startContainer') raw.send({ type: 'result', id: m.id, ok: false, error: { code, message: `refused by the test agent ${agentId}` } });
+      }
+    };
+    const tick = (): void => {
+      report();
+      if (options.refuseStarts !== undefined) refuse(options.refuseStarts);
+    };
+    tick();
+    this.timers.push(setInterval(tick, 250));
     return raw;
   }
 

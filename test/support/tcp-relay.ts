@@ -1,10 +1,11 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type NetConnectOpts, type Server, type Socket } from 'node:net';
 
 /**
  * A loopback TCP relay between an agent and the VIM's agent port that can partition the two: while
  * partitioned it stops reading either side and holds back closes, so neither peer sees a FIN or a reset
  * (as when a network drops packets); healing resumes both directions and delivers what was held back,
- * including the close of a side that gave up meanwhile.
+ * including the close of a side that gave up meanwhile. `startUnix` relays a unix socket the same way:
+ * partitioned in front of a Docker Engine, it is an engine that hangs (connections accepted, nothing answered).
  */
 export class TcpRelay {
   private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
@@ -13,6 +14,7 @@ export class TcpRelay {
 
   private constructor(
     private readonly server: Server,
+    /** The TCP port it listens on; 0 for a unix-socket relay. */
     readonly port: number,
   ) {}
 
@@ -23,7 +25,19 @@ export class TcpRelay {
       server.listen(0, '127.0.0.1', resolve);
     });
     const relay = new TcpRelay(server, (server.address() as { port: number }).port);
-    server.on('connection', (client: Socket) => relay.accept(client, targetPort));
+    server.on('connection', (client: Socket) => relay.accept(client, { host: '127.0.0.1', port: targetPort }));
+    return relay;
+  }
+
+  /** Listens on the unix socket `path` and relays each connection to the one at `targetPath`. */
+  static async startUnix(path: string, targetPath: string): Promise<TcpRelay> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, resolve);
+    });
+    const relay = new TcpRelay(server, 0);
+    server.on('connection', (client: Socket) => relay.accept(client, { path: targetPath }));
     return relay;
   }
 
@@ -58,8 +72,8 @@ export class TcpRelay {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private accept(client: Socket, targetPort: number): void {
-    const upstream = connect({ host: '127.0.0.1', port: targetPort });
+  private accept(client: Socket, target: NetConnectOpts): void {
+    const upstream = connect(target);
     const pair = { client, upstream };
     this.pairs.add(pair);
     if (this.partitioned) {

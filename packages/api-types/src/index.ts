@@ -122,10 +122,14 @@ export const EVENT_KINDS = [
   'operator',
   'vm-up',
   'vm-down',
+  /** A VM's Docker Engine stopped answering its agent: it takes no new containers; its containers stay. */
+  'docker-down',
+  /** A VM's Docker Engine answers again after a docker-down: it takes containers again. */
+  'docker-up',
   'error',
   /** VM-level scaling: a standby VM asked to start or stop, and when it arrived or went (failures are 'error'). */
   'vm-scaling',
-  /** An alert the VIM raised (VM lost, scaling action failed, capacity exhausted, SLO breach), also sent to the webhooks. */
+  /** An alert the VIM raised (VM lost, Docker unavailable, scaling action failed, capacity exhausted, SLO breach), also sent to the webhooks. */
   'alert',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -176,6 +180,8 @@ export interface ClusterVmSummary {
   status: 'ready' | 'down';
   /** No new placements; its containers move away. */
   draining: boolean;
+  /** Whether its Docker Engine answers (false: no new placements, its containers stay); null when unknown. */
+  dockerUp: boolean | null;
   maxContainers: number;
   containers: number;
   ready: number;
@@ -283,6 +289,8 @@ export interface DashboardVm {
   id: string;
   status: 'ready' | 'down';
   draining: boolean;
+  /** Whether its Docker Engine answers; null when unknown. */
+  dockerUp: boolean | null;
   cpuPct: number | null;
   maxContainers: number;
   requestsPerSecond: number;

@@ -56,6 +56,15 @@ export function since(iso: string, now: number = Date.now()): number | null {
   return Number.isNaN(t) ? null : now - t;
 }
 
+/**
+ * A VM's status for people: `down (why)`, or `ready (docker down)` while its Docker Engine is not
+ * answering (it takes no new containers). An unknown Docker state (older agent or VIM) adds nothing.
+ */
+export function vmStatus(vm: { status: string; downReason?: string | null; dockerUp?: boolean | null }): string {
+  if (vm.status === 'down') return vm.downReason === undefined ? 'down' : `down (${vm.downReason ?? '?'})`;
+  return vm.dockerUp === false ? `${vm.status} (docker down)` : vm.status;
+}
+
 /** "1 container", "3 containers". */
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;

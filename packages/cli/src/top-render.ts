@@ -23,6 +23,8 @@ const FULL = '█';
 const EMPTY = '░';
 const ASCII_FULL = '#';
 const ASCII_EMPTY = '.';
+/** The state column: wide enough for `docker down 12/16`. */
+const STATE_WIDTH = 17;
 
 /** Cuts `text` to `width` columns, marking the cut with an ellipsis. */
 export function fit(text: string, width: number, ascii = false): string {
@@ -61,22 +63,23 @@ interface Columns {
  */
 function layout(columns: number, longestName: number): Columns {
   const width = Math.max(MIN_COLUMNS, columns);
-  const bar = Math.max(5, Math.min(30, Math.floor(width / 5)));
-  // name, space, [bar], space, "100%", two spaces, state (12), two spaces, in-flight (9), space, req/s (7), space, queued (6)
-  const room = Math.max(8, width - (1 + bar + 2 + 1 + 4 + 2 + 12 + 2 + 9 + 1 + 7 + 1 + 6));
+  // The bar gives way first on a narrow terminal: names and numbers carry more than its resolution.
+  const bar = Math.max(5, Math.min(30, Math.floor(width / 6)));
+  // name, space, [bar], space, "100%", two spaces, state, two spaces, in-flight (9), space, req/s (7), space, queued (6)
+  const room = Math.max(8, width - (1 + bar + 2 + 1 + 4 + 2 + STATE_WIDTH + 2 + 9 + 1 + 7 + 1 + 6));
   return { name: Math.min(room, Math.max(14, longestName)), bar };
 }
 
 function row(cols: Columns, name: string, pct: number | null, state: string, inflight: string, rps: string, ascii: boolean): string {
   const pctText = pct === null ? '   -' : `${Math.round(pct)}%`.padStart(4);
-  return `${fit(name, cols.name, ascii).padEnd(cols.name)} [${bar(pct, cols.bar, ascii)}] ${pctText}  ${fit(state, 12, ascii).padEnd(12)}  ${inflight.padStart(9)} ${rps.padStart(7)}`;
+  return `${fit(name, cols.name, ascii).padEnd(cols.name)} [${bar(pct, cols.bar, ascii)}] ${pctText}  ${fit(state, STATE_WIDTH, ascii).padEnd(STATE_WIDTH)}  ${inflight.padStart(9)} ${rps.padStart(7)}`;
 }
 
 function treeLines(vms: DashboardVm[], cols: Columns, ascii: boolean): string[] {
-  const lines = [`${'VM / CONTAINER'.padEnd(cols.name)} ${'CPU'.padEnd(cols.bar + 7)}  ${'STATE'.padEnd(12)}  ${'IN-FLIGHT'.padStart(9)} ${'REQ/S'.padStart(7)} ${'QUEUED'.padStart(6)}`];
+  const lines = [`${'VM / CONTAINER'.padEnd(cols.name)} ${'CPU'.padEnd(cols.bar + 7)}  ${'STATE'.padEnd(STATE_WIDTH)}  ${'IN-FLIGHT'.padStart(9)} ${'REQ/S'.padStart(7)} ${'QUEUED'.padStart(6)}`];
   for (const vm of vms) {
     const live = vm.containers.filter((c) => c.state !== 'exited').length;
-    const state = vm.status === 'down' ? 'down' : `${vm.draining ? 'draining ' : ''}${live}/${vm.maxContainers}`;
+    const state = vm.status === 'down' ? 'down' : `${vmCondition(vm)}${live}/${vm.maxContainers}`;
     const inflight = vm.containers.reduce((sum, c) => sum + c.inflight, 0);
     // Tier 2 queues per VM, not per container: the count goes on the VM's row only.
     const queued = vm.queued === null ? '-' : String(vm.queued);
@@ -88,6 +91,12 @@ function treeLines(vms: DashboardVm[], cols: Columns, ascii: boolean): string[] 
   }
   if (vms.length === 0) lines.push('No VM has connected yet.');
   return lines;
+}
+
+/** Why a ready VM takes no new containers, if it does not: a Docker outage is the fault to fix, so it is named over draining. */
+function vmCondition(vm: DashboardVm): string {
+  if (vm.dockerUp === false) return 'docker down ';
+  return vm.draining ? 'draining ' : '';
 }
 
 function eventLines(events: EventView[], now: Date): string[] {

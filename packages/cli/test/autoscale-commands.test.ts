@@ -89,8 +89,9 @@ describe('acs status', () => {
       service({ name: 'api', autoscale: false, desired: 2, ready: 2, starting: 0, draining: 1, strategy: 'threshold', minReplicas: 2, maxReplicas: 6, placement: 'binpack' }),
     ],
     vms: [
-      { id: 'vmm1', status: 'ready', draining: false, maxContainers: 4, containers: 3, ready: 2, cpuPct: 41.25, requestsPerSecond: 123.45 },
-      { id: 'vmm2', status: 'down', draining: true, maxContainers: 8, containers: 0, ready: 0, cpuPct: null, requestsPerSecond: 0 },
+      { id: 'vmm1', status: 'ready', draining: false, dockerUp: true, maxContainers: 4, containers: 3, ready: 2, cpuPct: 41.25, requestsPerSecond: 123.45 },
+      { id: 'vmm2', status: 'down', draining: true, dockerUp: null, maxContainers: 8, containers: 0, ready: 0, cpuPct: null, requestsPerSecond: 0 },
+      { id: 'vmm3', status: 'ready', draining: false, dockerUp: false, maxContainers: 4, containers: 1, ready: 1, cpuPct: 5, requestsPerSecond: 2 },
     ],
   };
 
@@ -108,7 +109,8 @@ describe('acs status', () => {
     expect(lines[6]).toMatch(/^VM\s+STATUS\s+DRAINING\s+CONTAINERS\s+READY\s+CPU\s+REQ\/S$/);
     expect(lines[7]).toMatch(/^vmm1\s+ready\s+no\s+3\/4\s+2\s+41\.3%\s+123\.5$/);
     expect(lines[8]).toMatch(/^vmm2\s+down\s+yes\s+0\/8\s+0\s+-\s+0\.0$/);
-    expect(lines).toHaveLength(9);
+    expect(lines[9]).toMatch(/^vmm3\s+ready \(docker down\)\s+no\s+1\/4\s+1\s+5\.0%\s+2\.0$/);
+    expect(lines).toHaveLength(10);
     // VM scaling is asked for too; an older VIM's 404 leaves it out.
     expect(paths()).toEqual(['GET /api/v1/cluster', 'GET /api/v1/vm-scaling']);
   });

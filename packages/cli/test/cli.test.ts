@@ -172,6 +172,27 @@ describe('acs vms against an in-process VIM', () => {
     }
   });
 
+  test('`vms` says when a ready VM\'s Docker Engine is down, and nothing when an older agent does not say', async () => {
+    const now = Date.now();
+    const capacity = { maxContainers: 4, cpus: 2, memoryBytes: 2 ** 31 };
+    const host = { cpuPct: 5, memUsedBytes: 2 ** 20, memTotalBytes: 2 ** 30, load1: 0 };
+    const report = (vm: string, dockerUp?: boolean): void => {
+      const record = vim.cluster.vmUp({ id: vm, hostname: vm, agentVersion: '0.1.0', address: '127.0.0.1:40001', capacity, front: null }, now);
+      vim.cluster.applyReport(record, { type: 'report', seq: 1, at: now, host, containers: [], ...(dockerUp === undefined ? {} : { dockerUp }) }, now);
+    };
+    report('dkr-down', false);
+    report('dkr-old');
+    report('dkr-up', true);
+    const { code, out } = await acs(['--api', api, 'vms']);
+    expect(code).toBe(0);
+    const lines = out.join('\n').split('\n');
+    expect(lines[1]).toMatch(/^dkr-down\s+ready \(docker down\)\s+127\.0\.0\.1:40001\s/);
+    expect(lines[2]).toMatch(/^dkr-old\s+ready\s+127\.0\.0\.1:40001\s/);
+    expect(lines[3]).toMatch(/^dkr-up\s+ready\s+127\.0\.0\.1:40001\s/);
+    const json = JSON.parse((await acs(['--api', api, 'vms', '--json'])).out.join('\n')) as VmListResponse;
+    expect(json.vms.map((vm) => [vm.id, vm.dockerUp])).toEqual([['dkr-down', false], ['dkr-old', null], ['dkr-up', true]]);
+  });
+
   test('`vms` renders a table of ready and down VMs in id order', async () => {
     const now = Date.now();
     const capacity = { maxContainers: 4, cpus: 2, memoryBytes: 2 ** 31 };

@@ -7,7 +7,7 @@ beforeEach(async () => {
 });
 afterEach(() => vim.close());
 
-const cluster: ClusterResponse = { services: [], vms: [{ id: 'vmm1', status: 'ready', draining: false, maxContainers: 2, containers: 2, ready: 2, cpuPct: 90, requestsPerSecond: 1 }] };
+const cluster: ClusterResponse = { services: [], vms: [{ id: 'vmm1', status: 'ready', draining: false, dockerUp: true, maxContainers: 2, containers: 2, ready: 2, cpuPct: 90, requestsPerSecond: 1 }] };
 
 function view(overrides: Partial<VmScalingView>): VmScalingView {
   return {

@@ -17,6 +17,7 @@ function snapshot(vmCount = 2, containersPerVm = 2): DashboardSnapshot {
       id: `vm-${v}`,
       status: 'ready' as const,
       draining: false,
+      dockerUp: true,
       cpuPct: 50,
       maxContainers: 4,
       requestsPerSecond: 7.5,
@@ -67,6 +68,20 @@ describe('renderTop', () => {
     expect(lines.find((l) => l.startsWith('vm-0'))!.length).toBe(queuedAt);
     expect(lines.find((l) => l.startsWith('vm-1'))).toMatch(/ -$/);
     expect(lines.find((l) => l.startsWith('  acs-web-vm-0-0'))).not.toMatch(/ 12$/);
+  });
+
+  test.each<[string, { draining?: boolean; dockerUp?: boolean | null; status?: 'down' }, RegExp]>([
+    ['a VM whose Docker Engine is down says so, with its containers', { dockerUp: false }, /^vm-0 +\[[█░]+\]\s+50%\s+docker down 2\/4\s+1\s+7\.5\s+\S+$/m],
+    ['Docker down is named over draining', { dockerUp: false, draining: true }, /^vm-0 +\[[█░]+\]\s+50%\s+docker down 2\/4\s+1/m],
+    ['a draining VM says so', { draining: true }, /^vm-0 +\[[█░]+\]\s+50%\s+draining 2\/4\s+1/m],
+    ['an unknown Docker state (an older agent) adds nothing', { dockerUp: null }, /^vm-0 +\[[█░]+\]\s+50%\s+2\/4\s+1/m],
+    ['a down VM is down, whatever it said of Docker', { status: 'down', dockerUp: false }, /^vm-0 +\[[█░]+\]\s+50%\s+down\s+1/m],
+  ])('%s', (_name, patch, line) => {
+    const snap = snapshot(1, 2);
+    Object.assign(snap.vms[0]!, patch);
+    const lines = renderTop(view(snap), { columns: 120, rows: Infinity });
+    expect(lines.join('\n')).toMatch(line);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(120);
   });
 
   test('long names are cut with an ellipsis, keeping the columns aligned', () => {

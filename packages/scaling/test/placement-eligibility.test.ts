@@ -20,6 +20,12 @@ describe('place: which VMs may take a container', () => {
     ['a VM still connecting', { status: 'connecting' }, {}, {}, 'not-ready'],
     ['a down VM that is also draining (the first reason is reported)', { status: 'down', draining: true }, {}, {}, 'not-ready'],
     ['a draining VM', { draining: true }, {}, {}, 'draining'],
+    ['a VM whose Docker Engine is down', { dockerUp: false }, {}, {}, 'docker-down'],
+    ['a VM whose Docker Engine answers', { dockerUp: true }, {}, {}, 'eligible'],
+    ['a VM whose Docker state is unknown (an older agent)', { dockerUp: undefined }, {}, {}, 'eligible'],
+    ['a down VM with Docker down (not-ready is reported)', { status: 'down', dockerUp: false }, {}, {}, 'not-ready'],
+    ['a draining VM with Docker down (the fault is reported)', { draining: true, dockerUp: false }, {}, {}, 'docker-down'],
+    ['an empty VM with Docker down, whatever its room', { dockerUp: false, maxContainers: 100, cpuCapacity: 64 }, {}, {}, 'docker-down'],
     ['an avoided VM', {}, { avoid: ['a'] }, {}, 'avoided'],
     ['an avoided VM that is also full (avoided is checked first)', { maxContainers: 0 }, { avoid: ['a'] }, {}, 'avoided'],
     ['a VM avoided by another request only', {}, { avoid: ['b'] }, {}, 'eligible'],
@@ -81,6 +87,7 @@ describe('place: which VMs may take a container', () => {
     ['cpu-committed', { cpuCapacity: 2, containers: ['api', 'web'] }, '2 + 1 cores committed > 2 × 1'],
     ['cpu-busy', { hostCpuPct: 93.25 }, 'host CPU 93.25% ≥ 90%'],
     ['not-ready', { status: 'down' }, 'status down'],
+    ['docker-down', { dockerUp: false }, 'Docker Engine not answering'],
   ])('explains %s with the numbers behind it', (reason, spec, detail) => {
     expect(place([vm('a', spec)], WEB, settings({ maxHostCpuPct: 90 })).candidates[0]).toEqual({ vmId: 'a', eligible: false, reason, detail });
   });
@@ -108,6 +115,16 @@ describe('place: which VMs may take a container', () => {
     expect(result.candidates.map((c) => !c.eligible && c.reason)).toEqual(['avoided', 'not-ready']);
   });
 
+  it('places on the VM whose Docker answers even when the one with Docker down would win the strategy', () => {
+    const snapshot = [vm('a', { dockerUp: false }), vm('b', { containers: many('web', 3) })];
+    const result = place(frozen(snapshot), WEB);
+    expect(result.winner).toBe('b');
+    expect(result.candidates).toEqual([
+      { vmId: 'b', eligible: true, score: 3, rank: 1 },
+      { vmId: 'a', eligible: false, reason: 'docker-down', detail: 'Docker Engine not answering' },
+    ]);
+  });
+
   it('retries a failed start elsewhere by avoiding the VM it failed on', () => {
     const snapshot = [vm('a'), vm('b', { containers: ['api'] })];
     expect(place(snapshot, WEB).winner).toBe('a');
@@ -117,6 +134,7 @@ describe('place: which VMs may take a container', () => {
   it.each<[string, VmSpec[]]>([
     ['an empty snapshot', []],
     ['only down, draining and full VMs', [{ status: 'down' }, { draining: true }, { maxContainers: 1, containers: ['api'] }]],
+    ['only VMs whose Docker Engine is down', [{ dockerUp: false }, { dockerUp: false, containers: ['web'] }]],
     ['only VMs whose cores are all committed', [{ cpuCapacity: 0.5, containers: ['api'] }, { cpuCapacity: 0, containers: [] }]],
   ])('returns no winner, without throwing, for %s', (_, specs) => {
     const snapshot = specs.map((spec, i) => vm(`vm${i}`, spec));

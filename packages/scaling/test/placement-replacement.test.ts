@@ -27,6 +27,11 @@ describe('countServiceReplicas', () => {
       [vm('a', { status: 'down', draining: true, containers: ['web'] })],
       { usable: 0, onDrainingVms: 0, onDownVms: 1 },
     ],
+    [
+      'replicas on a VM whose Docker is down still count: they are not moved for that alone',
+      [vm('a', { dockerUp: false, containers: ['web', starting] })],
+      { ready: 1, starting: 1, usable: 2, onDrainingVms: 0, onDownVms: 0 },
+    ],
   ])('%s', (_, snapshot, expected) => {
     expect(countServiceReplicas(frozen(snapshot), 'web')).toMatchObject(expected);
   });
@@ -74,6 +79,18 @@ describe('releasableFromDrainingVms: make before break', () => {
       1,
       [],
     ],
+    [
+      'nothing on a draining VM whose Docker is down (the stop could not run), even with replacements ready',
+      [vm('old', { draining: true, dockerUp: false, containers: ['web', starting] }), vm('new', { containers: many('web', 3) })],
+      1,
+      [],
+    ],
+    [
+      "replicas on a draining VM whose Docker is down are not counted as ready for another VM's release",
+      [vm('dark', { draining: true, dockerUp: false, containers: many('web', 2) }), drainingVm(['o1', 'o2']), vm('new', { containers: ['web'] })],
+      2,
+      ['o1'],
+    ],
   ])('%s', (_, snapshot, desired, expected) => {
     expect(releasableFromDrainingVms(frozen(snapshot), 'web', desired).map((n) => n.containerId)).toEqual(expected);
   });
@@ -99,6 +116,20 @@ describe('the reconcile recipe in replacement.ts', () => {
     // Round 3: they are ready; the old replicas go.
     snapshot = [old, vm('b', { containers: ['web'] }), vm('c', { containers: ['web'] })];
     expect(round(snapshot, 2)).toEqual({ start: [], stop: ['old/web1', 'old/web2'] });
+  });
+
+  it('a VM whose Docker goes down keeps its replicas; growth goes elsewhere; when Docker is back it takes containers again', () => {
+    // Same spread of one replica each; Docker goes down on a: nothing is stopped or moved.
+    let snapshot = [vm('a', { dockerUp: false, containers: ['web'] }), vm('b', { containers: ['web'] })];
+    expect(round(snapshot, 2)).toEqual({ start: [], stop: [] });
+    // The service grows by two: spread would put one on each, but both go to b.
+    expect(round(snapshot, 4)).toEqual({ start: ['b', 'b'], stop: [] });
+    // Shrinking takes from b only: a stop cannot run on a.
+    snapshot = [vm('a', { dockerUp: false, containers: many('web', 2) }), vm('b', { containers: ['web'] })];
+    expect(round(snapshot, 1)).toEqual({ start: [], stop: ['b/web1'] });
+    // Docker answers again: a takes the next container (fewest replicas under spread).
+    snapshot = [vm('a', { dockerUp: true, containers: ['web'] }), vm('b', { containers: many('web', 3) })];
+    expect(round(snapshot, 5)).toEqual({ start: ['a'], stop: [] });
   });
 
   it('replaces replicas of a down VM, and drains the surplus when it comes back', () => {

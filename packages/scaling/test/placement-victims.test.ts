@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { chooseVictims, createPlacementStrategy, type PlacementContainer, type PlacementSnapshot, type PlacementStrategyName, type PlacementVm, type VictimPick } from '../src/placement';
-import { compareKeys, compareNewestFirst, compareStopOrder, vmLoad } from '../src/placement/load';
+import { canStopOn, compareKeys, compareNewestFirst, compareStopOrder, vmLoad } from '../src/placement/load';
 import { frozen, many, vm } from './placement-fixtures';
 
 /** `containerId:reason` for each pick, which reads well in a table. */
@@ -34,6 +34,14 @@ describe('chooseVictims: rules every strategy follows', () => {
     ['only the given service', [vm('a', { containers: [...many('api', 3), 'web'] })], 3, ['a/web1:most-replicas']],
     ['none on a draining VM (releasableFromDrainingVms handles those)', [vm('a', { draining: true, containers: ['web'] })], 1, []],
     ['none on a down VM (it cannot be reached)', [vm('a', { status: 'down', containers: ['web'] })], 1, []],
+    ['none on a VM whose Docker is down (the stop could not run)', [vm('a', { dockerUp: false, containers: ['web', { service: 'web', state: 'starting' }] })], 2, []],
+    [
+      'from the VM whose Docker answers, though spread would take from the other',
+      [vm('a', { dockerUp: false, containers: many('web', 3) }), vm('b', { containers: ['web'] })],
+      2,
+      ['b/web1:most-replicas'],
+    ],
+    ['a VM whose Docker state is unknown is a candidate', [vm('a', { dockerUp: undefined, containers: ['web'] })], 1, ['a/web1:most-replicas']],
     ['fewer than asked when there are not enough', [vm('a', { containers: ['web'] })], 3, ['a/web1:most-replicas']],
     ['nothing for count 0', [vm('a', { containers: ['web'] })], 0, []],
     ['nothing in an empty snapshot', [], 2, []],
@@ -180,7 +188,7 @@ function victimsByScan(snapshot: PlacementSnapshot, service: string, count: numb
   const without = (v: PlacementVm, chosen: ReadonlySet<string>): PlacementVm => ({ ...v, containers: v.containers.filter((c) => !chosen.has(c.id)) });
   const picks: VictimPick[] = [];
   const chosen = new Set<string>();
-  const usable = snapshot.filter((v) => v.status === 'ready' && !v.draining);
+  const usable = snapshot.filter((v) => v.status === 'ready' && !v.draining && canStopOn(v));
   const starting = usable
     .flatMap((v) => ofService(v).filter((c) => c.state === 'starting').map((container) => ({ v, container })))
     .sort((a, b) => compareNewestFirst(a.container, b.container));
@@ -218,6 +226,7 @@ describe('chooseVictims: the heap picks exactly what a scan over every VM after 
   const vmArb = fc.record({
     status: fc.constantFrom<PlacementVm['status']>('ready', 'ready', 'ready', 'down'),
     draining: fc.boolean(),
+    dockerUp: fc.option(fc.boolean(), { nil: undefined }),
     maxContainers: fc.integer({ min: 1, max: 12 }),
     cpuCapacity: fc.constantFrom(1, 2, 4, 8),
     hostCpuPct: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),

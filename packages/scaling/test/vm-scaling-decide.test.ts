@@ -4,7 +4,7 @@ const NOW = 1_000_000;
 const SETTINGS: VmScalingSettings = { minVms: 1, maxVms: 4, cpuThresholdPct: 80, idleCooldownMs: 60_000 };
 
 function vm(id: string, fields: Partial<VmScalingVm> = {}): VmScalingVm {
-  return { id, status: 'ready', draining: false, cpuPct: 20, containers: 1, maxContainers: 2, emptySince: null, stoppable: false, ...fields };
+  return { id, status: 'ready', draining: false, dockerUp: true, cpuPct: 20, containers: 1, maxContainers: 2, emptySince: null, stoppable: false, ...fields };
 }
 const full = (id: string, fields: Partial<VmScalingVm> = {}): VmScalingVm => vm(id, { containers: 2, ...fields });
 const empty = (id: string, emptyForMs: number, fields: Partial<VmScalingVm> = {}): VmScalingVm => vm(id, { containers: 0, emptySince: NOW - emptyForMs, stoppable: true, ...fields });
@@ -26,6 +26,10 @@ describe('decideVmScaling', () => {
     ['a VM yet to report CPU but with room counts as room', { vms: [full('vmm1'), vm('vmm2', { cpuPct: null })], unmetReplicas: 1 }, {}, 'none', /vmm2 is below/],
     ['a draining VM is not room', { vms: [full('vmm1'), vm('vmm2', { draining: true, containers: 0 })], unmetReplicas: 1 }, {}, 'start vmm3', /starting vmm3/],
     ['a down VM is not room', { vms: [full('vmm1'), vm('vmm2', { status: 'down', containers: 0 })], unmetReplicas: 1 }, {}, 'start vmm3', /starting vmm3/],
+    ['a VM with Docker down is not room, however empty', { vms: [full('vmm1'), vm('vmm2', { dockerUp: false, containers: 0 })], unmetReplicas: 1 }, {}, 'start vmm3', /Docker is down on vmm2 and every other VM is full or at ≥ 80% CPU \(vmm1 2\/2 20%\): starting vmm3/],
+    ['the only VM with Docker down: start, saying why', { vms: [vm('vmm1', { dockerUp: false, containers: 0 })], unmetReplicas: 1 }, {}, 'start vmm3', /unplaced and Docker is down on vmm1: starting vmm3/],
+    ['a VM whose Docker state is unknown (older agent) counts as room', { vms: [full('vmm1'), vm('vmm2', { dockerUp: null })], unmetReplicas: 1 }, {}, 'none', /vmm2 is below/],
+    ['a VM with Docker down still counts towards maxVms', { vms: [full('vmm1'), vm('vmm2', { dockerUp: false })], unmetReplicas: 1 }, { maxVms: 2 }, 'none', /maxVms 2/],
     ['no ready VM at all and replicas unmet: start', { vms: [], unmetReplicas: 1 }, {}, 'start vmm3', /no VM is ready/],
     ['nothing unmet: no new VM even when all are full', { vms: [full('vmm1'), full('vmm2')], unmetReplicas: 0 }, {}, 'none', /no VM the provider manages stands empty/],
     ['maxVms reached', { vms: [full('vmm1'), full('vmm2')], unmetReplicas: 1 }, { maxVms: 2 }, 'none', /maxVms 2/],

@@ -172,6 +172,7 @@ export class AdminApi {
         id: vm.id,
         status: vm.status,
         draining: deps.services.isDraining(vm.id),
+        dockerUp: vm.dockerUp,
         maxContainers: vm.capacity.maxContainers,
         containers: vm.containers.filter((c) => c.state !== 'exited').length,
         ready: vm.containers.filter((c) => c.ready && !c.draining).length,

@@ -30,6 +30,11 @@ export interface VmRecord {
 export interface ClusterEvents {
   vmUp: [vm: VmRecord];
   vmDown: [vm: VmRecord, reason: string];
+  /**
+   * The VM's Docker Engine stopped (`up` false) or resumed answering its agent, by its reports. A VM whose
+   * first report ever says up is not a change; one whose first report says down is.
+   */
+  dockerChanged: [vm: VmRecord, up: boolean];
 }
 
 export interface VmUpInput {
@@ -53,6 +58,11 @@ export class ClusterState extends EventEmitter<ClusterEvents> {
    * a scan per VM that joined made connecting 10,000 agents quadratic (bench/agents.ts).
    */
   private unreported = 0;
+  /**
+   * The last Docker state each VM reported, kept across reconnects (a new session starts its record at
+   * null): an engine still down after the agent reconnects is no news, one that came back meanwhile is.
+   */
+  private readonly lastDockerUp = new Map<string, boolean>();
 
   vmUp(input: VmUpInput, now: number): VmRecord {
     const previous = this.vms.get(input.id);
@@ -90,6 +100,15 @@ export class ClusterState extends EventEmitter<ClusterEvents> {
     syncContainers(vm.containers, report.containers);
     vm.dockerUp = report.dockerUp ?? null;
     vm.queued = report.queued ?? null;
+    if (report.dockerUp !== undefined) this.noteDocker(vm, report.dockerUp);
+  }
+
+  private noteDocker(vm: VmRecord, up: boolean): void {
+    const before = this.lastDockerUp.get(vm.id);
+    if (before === up) return;
+    this.lastDockerUp.set(vm.id, up);
+    if (before === undefined && up) return;
+    this.emit('dockerChanged', vm, up);
   }
 
   /**

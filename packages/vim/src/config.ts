@@ -274,7 +274,7 @@ export const VIM_SETTINGS = {
     flag: 'alert-webhook',
     placeholder: 'url[,url...]',
     env: 'ACS_ALERT_WEBHOOK',
-    description: 'POST every alert (vm-lost, scaling-action-failed, capacity-exhausted, slo-breach) as JSON to these http(s) URLs, comma-separated',
+    description: 'POST every alert (vm-lost, docker-unavailable, scaling-action-failed, capacity-exhausted, slo-breach) as JSON to these http(s) URLs, comma-separated',
     defaultValue: [],
     defaultText: 'none: alerts are only events in the log',
     parse: webhookUrls,

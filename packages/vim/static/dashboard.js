@@ -180,6 +180,7 @@
     snapshot.vms.forEach(function (vm) {
       var name = h('div', 'vm' + (vm.status === 'down' ? ' down' : ''), vm.id);
       if (vm.draining) name.appendChild(badge('draining', 'warn'));
+      if (vm.status !== 'down' && vm.dockerUp === false) name.appendChild(badge('docker down', 'bad'));
       rows.push(name);
       var cpu = h('div', 'vm'); cpu.appendChild(bar(vm.cpuPct)); rows.push(cpu);
       var live = vm.containers.filter(function (c) { return c.state !== 'exited'; }).length;
@@ -201,7 +202,7 @@
     if (snapshot.vms.length === 0) tree.appendChild(h('div', 'muted whole', 'No VM has connected yet. Start an agent: acs-vmm --vim <host:port> --secret-file <file>'));
   }
 
-  var KIND_TONE = { decision: 'ok', placement: '', command: '', operator: 'warn', 'vm-up': 'ok', 'vm-down': 'bad', error: 'bad', 'insufficient-capacity': 'bad' };
+  var KIND_TONE = { decision: 'ok', placement: '', command: '', operator: 'warn', 'vm-up': 'ok', 'vm-down': 'bad', 'docker-down': 'bad', 'docker-up': 'ok', error: 'bad', 'insufficient-capacity': 'bad' };
 
   function drawEvents(snapshot) {
     var list = $('events');

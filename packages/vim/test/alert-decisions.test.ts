@@ -24,6 +24,19 @@ describe('alertFromEvent', () => {
     expect(alertFromEvent(event('vm-down', { vm: 'vm-2', reason: 'replaced: new session from 127.0.0.1:5000' }, null))).toBeUndefined();
   });
 
+  test("a VM's Docker Engine down is docker-unavailable, a warning naming the VM; back up is nothing", () => {
+    expect(alertFromEvent(event('docker-down', { vm: 'vm-3', containers: 2 }, null))).toEqual({
+      kind: 'docker-unavailable',
+      severity: 'warning',
+      service: null,
+      vm: 'vm-3',
+      message: 'a docker-down',
+      at: 1000,
+      details: { containers: 2 },
+    });
+    expect(alertFromEvent(event('docker-up', { vm: 'vm-3', containers: 2 }, null))).toBeUndefined();
+  });
+
   test('a failed command is scaling-action-failed (warning); a successful one is nothing', () => {
     const failed = alertFromEvent(event('command', { command: 'start', vm: 'vm-1', ok: false, code: 'docker-error', error: 'no such image', backoffMs: 2000 }));
     expect(failed).toMatchObject({ kind: 'scaling-action-failed', severity: 'warning', service: 'web', vm: 'vm-1', details: { command: 'start', code: 'docker-error', error: 'no such image', backoffMs: 2000 } });

@@ -107,6 +107,39 @@ describe('ClusterState', () => {
     });
   });
 
+  test.each<[string, Array<boolean | undefined>, boolean[]]>([
+    ['up from the first report: no change', [true, true], []],
+    ['down, then up: one change each way', [true, false, false, true], [false, true]],
+    ['down from the first report is a change; up after it too', [false, true], [false, true]],
+    ['an older agent that never says: nothing', [undefined, undefined], []],
+    ['a report without the field (an older agent taking over) changes nothing', [true, false, undefined, false], [false]],
+  ])('dockerChanged: %s', (_name, sequence, expected) => {
+    const cluster = new ClusterState();
+    const changes: boolean[] = [];
+    cluster.on('dockerChanged', (_vm, up) => changes.push(up));
+    const vm = cluster.vmUp(input('vmm1'), 5000);
+    sequence.forEach((dockerUp, i) => {
+      cluster.applyReport(vm, dockerUp === undefined ? report(i + 1) : { ...report(i + 1), dockerUp }, 6000 + i);
+      expect(vm.dockerUp).toBe(dockerUp ?? null);
+    });
+    expect(changes).toEqual(expected);
+  });
+
+  test('dockerChanged remembers the last state across a reconnect: still down is no news, back up is', () => {
+    const cluster = new ClusterState();
+    const changes: Array<[string, boolean]> = [];
+    cluster.on('dockerChanged', (vm, up) => changes.push([vm.id, up]));
+    cluster.applyReport(cluster.vmUp(input('vmm1'), 1), { ...report(1), dockerUp: false }, 2);
+    cluster.vmDown('vmm1', 'peer-closed', 3);
+    const again = cluster.vmUp(input('vmm1'), 4);
+    expect(again.dockerUp).toBeNull();
+    cluster.applyReport(again, { ...report(1), dockerUp: false }, 5);
+    cluster.vmDown('vmm1', 'peer-closed', 6);
+    cluster.applyReport(cluster.vmUp(input('vmm1'), 7), { ...report(1), dockerUp: true }, 8);
+    cluster.applyReport(cluster.vmUp(input('vmm2'), 9), { ...report(1), dockerUp: true }, 10);
+    expect(changes).toEqual([['vmm1', false], ['vmm1', true]]);
+  });
+
   test('vmDown marks the VM down once and emits vmDown once', () => {
     const cluster = new ClusterState();
     const downs: Array<[string, string]> = [];

@@ -106,6 +106,7 @@ describe('placementSnapshot', () => {
         id: 'a',
         status: 'ready',
         draining: false,
+        dockerUp: true,
         maxContainers: 4,
         cpuCapacity: 2,
         hostCpuPct: 30,
@@ -115,7 +116,17 @@ describe('placementSnapshot', () => {
           { id: 'd', service: 'web', cpus: 0.5, state: 'draining', inflight: 1 },
         ],
       },
-      { id: 'b', status: 'down', draining: true, maxContainers: 4, cpuCapacity: 2, hostCpuPct: undefined, containers: [] },
+      { id: 'b', status: 'down', draining: true, dockerUp: true, maxContainers: 4, cpuCapacity: 2, hostCpuPct: undefined, containers: [] },
     ]);
+  });
+
+  test.each<[string, boolean | null, boolean | undefined]>([
+    ['up', true, true],
+    ['down', false, false],
+    ['unknown (an older agent, or no report yet): left out, which placement counts as up', null, undefined],
+  ])('Docker %s', (_name, dockerUp, expected) => {
+    const [placed] = placementSnapshot([vm('a', [], { dockerUp })], new Set(), () => 0.5);
+    expect(placed?.dockerUp).toBe(expected);
+    expect(placed !== undefined && 'dockerUp' in placed).toBe(expected !== undefined);
   });
 });

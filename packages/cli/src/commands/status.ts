@@ -1,6 +1,6 @@
 import type { ClusterResponse, ServiceView, VmScalingView } from '@acs/api-types';
 import type { AdminClient } from '../api-client';
-import { age, pct, since, table } from '../format';
+import { age, pct, since, table, vmStatus } from '../format';
 
 export async function statusCommand(client: AdminClient, options: { json?: boolean }, out: (text: string) => void): Promise<void> {
   // Asked together, so the status is one moment. Older VIMs have no VM scaling: the status is complete without it.
@@ -49,7 +49,7 @@ function render(cluster: ClusterResponse, now: number): string {
   } else {
     const rows = cluster.vms.map((vm) => [
       vm.id,
-      vm.status,
+      vmStatus(vm),
       vm.draining ? 'yes' : 'no',
       `${vm.containers}/${vm.maxContainers}`,
       String(vm.ready),

@@ -1,6 +1,6 @@
 import type { VmListResponse } from '@acs/api-types';
 import type { AdminClient } from '../api-client';
-import { age, bytes, pct, table } from '../format';
+import { age, bytes, pct, table, vmStatus } from '../format';
 
 export async function vmsCommand(client: AdminClient, options: { json?: boolean }, out: (text: string) => void): Promise<void> {
   const response = await client.get<VmListResponse>('/api/v1/vms');
@@ -14,7 +14,7 @@ export async function vmsCommand(client: AdminClient, options: { json?: boolean 
   }
   const rows = response.vms.map((vm) => [
     vm.id,
-    vm.status === 'down' ? `down (${vm.downReason ?? '?'})` : vm.status,
+    vmStatus(vm),
     vm.address,
     pct(vm.host?.cpuPct),
     vm.host ? `${bytes(vm.host.memUsedBytes)}/${bytes(vm.host.memTotalBytes)}` : '-',

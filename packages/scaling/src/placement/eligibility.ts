@@ -24,6 +24,8 @@ export function exclusionOf(
 ): Exclusion | undefined {
   const { vm } = load;
   if (vm.status !== 'ready') return { reason: 'not-ready', detail: `status ${vm.status}` };
+  // Before draining: both keep containers off, but a runtime that stopped answering is the fault to fix.
+  if (vm.dockerUp === false) return { reason: 'docker-down', detail: 'Docker Engine not answering' };
   if (vm.draining) return { reason: 'draining', detail: 'VM is draining' };
   if (avoid.has(vm.id)) return { reason: 'avoided', detail: 'avoided by the caller' };
   // Every container counts here, draining ones too: the agent refuses a start until they have exited.

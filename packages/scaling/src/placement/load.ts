@@ -13,6 +13,14 @@ export function vmLoad(vm: PlacementVm, service: string): PlacementVmLoad {
   return { vm, serviceContainers, totalContainers, committedCpus, hostCpuPct: knownCpu(vm.hostCpuPct) };
 }
 
+/**
+ * Whether a stop sent to the VM now could run: its runtime answers (unknown counts as yes). A stop sent to
+ * a VM whose Docker Engine is down would drain the container and then fail, leaving it out of rotation.
+ */
+export function canStopOn(vm: PlacementVm): boolean {
+  return vm.dockerUp !== false;
+}
+
 export function cpusOf(c: PlacementContainer): number {
   // A limit that is not a positive number cannot be enforced, so it commits nothing.
   return Number.isFinite(c.cpus) && c.cpus > 0 ? c.cpus : 0;

@@ -1,4 +1,4 @@
-import { compareIds, compareStopOrder } from './load';
+import { canStopOn, compareIds, compareStopOrder } from './load';
 import type { PlacementContainer, PlacementSnapshot, PlacementVm } from './types';
 
 /**
@@ -14,6 +14,10 @@ import type { PlacementContainer, PlacementSnapshot, PlacementVm } from './types
  * rule, and placement never picks those VMs. A replica on a draining VM keeps serving until enough
  * replacements are ready (make before break); one on a down VM cannot be reached, so it is only replaced.
  * When a down VM comes back its replicas count again, and `chooseVictims` scales in the surplus.
+ *
+ * A ready VM whose Docker Engine is down is neither down nor draining: its replicas stay `usable` and are
+ * not moved (the engine may be back within seconds, and under live restore they keep running), but
+ * placement puts nothing new there and no stop is sent to it until the engine answers again.
  */
 
 export type ReplacementReason = 'vm-down' | 'vm-draining';
@@ -65,11 +69,14 @@ export function containersNeedingReplacement(snapshot: PlacementSnapshot, servic
 /**
  * The replicas on draining VMs that can be stopped now, in the order to stop them, without the ready
  * replicas of `service` falling below `desired`: starting ones always (they serve nothing), ready ones as
- * far as ready replacements elsewhere allow, fewest in flight first, then the newest.
+ * far as ready replacements elsewhere allow, fewest in flight first, then the newest. Replicas on a
+ * draining VM whose Docker Engine is down wait until it answers (the stop could not run), and do not count
+ * as ready meanwhile.
  */
 export function releasableFromDrainingVms(snapshot: PlacementSnapshot, service: string, desired: number): ReplacementNeed[] {
+  const stoppable = new Set(snapshot.filter(canStopOn).map((vm) => vm.id));
   const needs = needsOf(snapshot, service)
-    .filter(({ need }) => need.reason === 'vm-draining')
+    .filter(({ need }) => need.reason === 'vm-draining' && stoppable.has(need.vmId))
     .sort((a, b) => compareStopOrder(a.container, b.container));
   const starting = needs.filter(({ need }) => need.state === 'starting');
   const ready = needs.filter(({ need }) => need.state === 'ready');

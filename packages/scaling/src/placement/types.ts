@@ -33,6 +33,13 @@ export interface PlacementVm {
   status: string;
   /** Cordoned by an operator: takes no new containers, and its containers are moved elsewhere. */
   draining: boolean;
+  /**
+   * Whether the VM's container runtime (its Docker Engine) answered the agent's last check. `false`: the VM
+   * takes no new container and none of its containers is chosen to stop (the stop could not run), but its
+   * replicas still count and are not moved, like a Kubernetes node that is NotReady before eviction.
+   * Undefined (an older agent, or no report yet) counts as up.
+   */
+  dockerUp?: boolean;
   /** The agent refuses to start more than this many containers, counting every state. */
   maxContainers: number;
   /** CPU cores the VM offers to containers. */
@@ -64,6 +71,7 @@ export interface PlacementSettings {
 /** Why a VM cannot take the new container; listed in the order they are checked, the first that applies is reported. */
 export const PLACEMENT_EXCLUSION_REASONS = [
   'not-ready',
+  'docker-down',
   'draining',
   'avoided',
   'max-containers',

@@ -1,4 +1,4 @@
-import { compareKeys, compareNewestFirst, compareStopOrder, vmLoad } from './load';
+import { canStopOn, compareKeys, compareNewestFirst, compareStopOrder, vmLoad } from './load';
 import { MinHeap } from './min-heap';
 import { createPlacementStrategy } from './registry';
 import { DEFAULT_PLACEMENT_STRATEGY } from './settings';
@@ -9,7 +9,8 @@ import type { PlacementContainer, PlacementSnapshot, PlacementStrategyName, Plac
  * there are not that many). Only containers the reconcile loop counts as replicas are candidates: starting
  * or ready ones on ready, non-draining VMs (see `countServiceReplicas`). Draining containers are already
  * going; containers on draining or down VMs are handled by `releasableFromDrainingVms` and by placing
- * replacements.
+ * replacements. Containers on a VM whose Docker Engine is down are left until it answers again: the stop
+ * could not run there (see `canStopOn`).
  *
  * Containers still starting go first, newest first: they serve nothing yet and are the cheapest to lose.
  * Then the strategy picks a VM, and within it the container with the fewest requests in flight (then the
@@ -25,7 +26,7 @@ export function chooseVictims(
   const strategy = createPlacementStrategy(strategyName);
   const picks: VictimPick[] = [];
   const chosen = new Set<string>();
-  const usable = snapshot.filter((vm) => vm.status === 'ready' && !vm.draining);
+  const usable = snapshot.filter((vm) => vm.status === 'ready' && !vm.draining && canStopOn(vm));
 
   const starting = usable
     .flatMap((vm) => ofService(vm, service).filter((c) => c.state === 'starting').map((container) => ({ vm, container })))

@@ -25,7 +25,8 @@ export function decideVmScaling(snapshot: VmScalingSnapshot, settings: VmScaling
 
 function decideStart(snapshot: VmScalingSnapshot, settings: VmScalingSettings, ready: readonly VmScalingVm[]): VmScalingDecision {
   const { now, unmetReplicas } = snapshot;
-  const usable = ready.filter((vm) => !vm.draining);
+  // A VM whose Docker Engine is down is running but takes no container, as placement sees it too.
+  const usable = ready.filter((vm) => !vm.draining && vm.dockerUp !== false);
   const roomy = usable.filter((vm) => !isSaturated(vm, settings));
   if (roomy.length > 0) {
     const names = roomy.map((vm) => vm.id).join(', ');
@@ -38,8 +39,7 @@ function decideStart(snapshot: VmScalingSnapshot, settings: VmScalingSettings, r
     const soonest = Math.min(...snapshot.standby.map((s) => s.backoffUntil ?? now));
     return none(`${unmetReplicas} container(s) unplaced; every standby VM is backing off after a failure (next try in ${seconds(soonest - now)} s)`);
   }
-  const why = usable.length === 0 ? 'no VM is ready' : `every VM is full or at ≥ ${settings.cpuThresholdPct}% CPU (${usable.map(describe).join(', ')})`;
-  return { action: 'start', vm: next.name, reason: `${unmetReplicas} container(s) unplaced and ${why}: starting ${next.name} (${ready.length + 1} of at most ${settings.maxVms} VMs)` };
+  return { action: 'start', vm: next.name, reason: `${unmetReplicas} container(s) unplaced and ${whyNoRoom(ready, usable, settings)}: starting ${next.name} (${ready.length + 1} of at most ${settings.maxVms} VMs)` };
 }
 
 function decideStop(snapshot: VmScalingSnapshot, settings: VmScalingSettings, ready: readonly VmScalingVm[]): VmScalingDecision {
@@ -53,6 +53,15 @@ function decideStop(snapshot: VmScalingSnapshot, settings: VmScalingSettings, re
   if (emptyMs < settings.idleCooldownMs) return none(`${longest.id} empty for ${seconds(emptyMs)} s of a ${seconds(settings.idleCooldownMs)} s cool-down`);
   if (ready.length <= settings.minVms) return none(`${longest.id} empty for ${seconds(emptyMs)} s, but stopping it would leave fewer than minVms (${settings.minVms}) VMs`);
   return { action: 'stop', vm: longest.id, reason: `${longest.id} empty for ${seconds(emptyMs)} s (cool-down ${seconds(settings.idleCooldownMs)} s): stopping it (${ready.length - 1} VM(s) left)` };
+}
+
+/** Why none of the running VMs can take a container, naming each one that is full, busy or without Docker. */
+function whyNoRoom(ready: readonly VmScalingVm[], usable: readonly VmScalingVm[], settings: VmScalingSettings): string {
+  const dockerDown = ready.filter((vm) => vm.dockerUp === false).map((vm) => vm.id);
+  const withoutDocker = dockerDown.length > 0 ? `Docker is down on ${dockerDown.join(', ')}` : '';
+  if (usable.length === 0) return withoutDocker || 'no VM is ready';
+  const saturated = `every ${withoutDocker ? 'other ' : ''}VM is full or at ≥ ${settings.cpuThresholdPct}% CPU (${usable.map(describe).join(', ')})`;
+  return withoutDocker ? `${withoutDocker} and ${saturated}` : saturated;
 }
 
 /** Full, or too busy to take another container. A VM yet to report its CPU counts by its containers alone. */

@@ -20,6 +20,11 @@ export interface VmScalingVm {
   status: 'ready' | 'down';
   /** An operator drained it: it takes no containers, so it neither counts as room nor gets stopped here. */
   draining: boolean;
+  /**
+   * Whether its Docker Engine answered the agent's last check; null when unknown (no report yet, or an
+   * older agent), which counts as up. A VM with the engine down is not room for containers.
+   */
+  dockerUp: boolean | null;
   /** Host CPU % from its last report; null before the first. */
   cpuPct: number | null;
   /** Containers on it that are not gone (starting, ready or draining). */

@@ -8,6 +8,8 @@ const NOT_LOST_REASONS = ['server-shutdown', 'replaced'];
  * Which alert, if any, an event of the control loop calls for. Pure: the event in, the alert out.
  *
  * - `vm-down` → `vm-lost` (critical), unless the VIM itself is shutting down or the agent reconnected.
+ * - `docker-down` → `docker-unavailable` (warning, as Kubernetes' KubeNodeNotReady: the VM's containers
+ *   stay, only new ones go elsewhere, but someone has to bring the engine back). `docker-up` raises none.
  * - `command` that failed → `scaling-action-failed` (warning: the loop retries elsewhere with backoff).
  * - `error` (a batch that never finished, a control period that threw) → `scaling-action-failed` (critical).
  * - `insufficient-capacity` → `capacity-exhausted` (critical): the service needs more containers than
@@ -23,6 +25,8 @@ export function alertFromEvent(event: NewEvent): Alert | undefined {
       if (NOT_LOST_REASONS.some((r) => reason.startsWith(r))) return undefined;
       return { ...base, kind: 'vm-lost', severity: 'critical', details: { reason, containers: d['containers'] ?? null } };
     }
+    case 'docker-down':
+      return { ...base, kind: 'docker-unavailable', severity: 'warning', details: pick(d, ['containers']) };
     case 'command':
       if (d['ok'] !== false) return undefined;
       return { ...base, kind: 'scaling-action-failed', severity: 'warning', details: pick(d, ['command', 'containerId', 'code', 'error', 'backoffMs', 'why']) };

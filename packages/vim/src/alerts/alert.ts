@@ -1,5 +1,5 @@
 /** What the VIM alerts on. */
-export const ALERT_KINDS = ['vm-lost', 'scaling-action-failed', 'capacity-exhausted', 'slo-breach'] as const;
+export const ALERT_KINDS = ['vm-lost', 'docker-unavailable', 'scaling-action-failed', 'capacity-exhausted', 'slo-breach'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type AlertSeverity = 'critical' | 'warning';
 

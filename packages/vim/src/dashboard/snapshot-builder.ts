@@ -18,6 +18,7 @@ export function buildSnapshot(sample: DashboardSample, sources: DashboardSources
     id: vm.id,
     status: vm.status,
     draining: sources.services.isDraining(vm.id),
+    dockerUp: vm.dockerUp,
     cpuPct: vm.host?.cpuPct ?? null,
     maxContainers: vm.capacity.maxContainers,
     requestsPerSecond: sources.traffic.traffic(vm.id, sample.t).requestsPerSecond,

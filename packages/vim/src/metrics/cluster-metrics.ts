@@ -14,6 +14,14 @@ export function registerAgentMetrics(metrics: CollectedMetrics, cluster: Cluster
     read: () => [...cluster.all()].map((vm) => [{ vm: vm.id }, vm.status === 'ready' ? 1 : 0] as const),
   });
   collectedGauge(metrics, {
+    name: 'acs_vm_docker_up',
+    help: "1 while the VM's Docker Engine answers its agent, 0 while it does not (the VM takes no new containers); no series while unknown (no report yet, an older agent, or the VM down).",
+    labelNames: ['vm'],
+    read: function* () {
+      for (const vm of cluster.all()) if (vm.status === 'ready' && vm.dockerUp !== null) yield [{ vm: vm.id }, vm.dockerUp ? 1 : 0];
+    },
+  });
+  collectedGauge(metrics, {
     name: 'acs_agent_report_age_seconds',
     help: "Seconds since the VM's agent last reported; only VMs that are up and have reported.",
     labelNames: ['vm'],

@@ -106,6 +106,15 @@ export class Services {
       events.append({ at: options.now(), kind: 'vm-down', service: null, message: `VM ${vm.id} is down: ${reason}; its containers are replaced elsewhere`, data: { vm: vm.id, reason, containers: vm.containers.length } });
       for (const c of this.controllers.values()) c.kick();
     });
+    cluster.on('dockerChanged', (vm, up) => {
+      const containers = vm.containers.filter((c) => c.state !== 'exited').length;
+      events.append(
+        up
+          ? { at: options.now(), kind: 'docker-up', service: null, message: `Docker Engine on VM ${vm.id} answers again; the VM takes containers again`, data: { vm: vm.id, containers } }
+          : { at: options.now(), kind: 'docker-down', service: null, message: `Docker Engine on VM ${vm.id} is not answering; the VM takes no new containers, and its ${containers} container(s) stay where they are`, data: { vm: vm.id, containers } },
+      );
+      for (const c of this.controllers.values()) c.kick();
+    });
     if (!saved) this.save();
   }
 

@@ -82,6 +82,8 @@ export function placementSnapshot(
       id: vm.id,
       status: vm.status,
       draining: drainingVms.has(vm.id),
+      // Null (no report yet, or an older agent) is left out: placement counts unknown as up.
+      ...(vm.dockerUp === null ? {} : { dockerUp: vm.dockerUp }),
       maxContainers: vm.capacity.maxContainers,
       cpuCapacity: vm.capacity.cpus,
       hostCpuPct: vm.host?.cpuPct,

@@ -196,6 +196,7 @@ export class VmScalingController {
         id: vm.id,
         status: vm.status,
         draining: this.demand.isDraining(vm.id),
+        dockerUp: vm.dockerUp,
         cpuPct: vm.host?.cpuPct ?? null,
         containers: vm.containers.filter((c) => c.state !== 'exited').length + this.demand.pendingStartsOn(vm.id),
         maxContainers: vm.capacity.maxContainers,

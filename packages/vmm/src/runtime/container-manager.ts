@@ -6,6 +6,7 @@ import type { Logger } from '@acs/daemon';
 import type { ContainerLatency, ContainerReport, ContainerSpec, ContainerStarted, ContainerState, ContainerStopped } from '@acs/protocol';
 import { CommandError } from '../vim-connection';
 import { cpuLimitOf, CFS_PERIOD_US, usageFromSample, type DockerStatsSample } from './container-stats';
+import { DOCKER_CALL_TIMEOUT_MS, withinDeadline } from './docker-deadline';
 import { isOwnedBy, LABEL_SERVICE, ownLabelFilter, ownLabels } from './labels';
 import { waitUntilHealthy } from './readiness';
 
@@ -89,6 +90,11 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
     super();
   }
 
+  /**
+   * Whether the engine answered the last re-read. Noticed within 0.5 s of an engine that stops or
+   * crashes (its event stream ends, which brings the re-read forward), and within one re-read period plus
+   * DOCKER_CALL_TIMEOUT_MS of one that hangs; a change is reported at once.
+   */
   get dockerAvailable(): boolean {
     return this.dockerUp;
   }
@@ -208,6 +214,11 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
     if (!managed) {
       return Promise.reject(new CommandError('not-found', `no container ${idOrPrefix} on VM ${this.options.agentId}`));
     }
+    // Refused before draining: a drain followed by a stop that cannot run would leave the container out of
+    // rotation for good. The VIM sends no stop here meanwhile; this covers a stop by hand.
+    if (!managed.stopping && !this.dockerUp) {
+      return Promise.reject(new CommandError('docker-unavailable', 'the Docker Engine on this VM is not answering; the container keeps serving'));
+    }
     managed.stopping ??= this.drainAndStop(managed, drainTimeoutMs);
     return managed.stopping;
   }
@@ -312,18 +323,18 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
     try {
       let listed: Docker.ContainerInfo[];
       try {
-        listed = await this.docker.listContainers({ all: true, filters: ownLabelFilter(this.options.agentId) });
+        listed = await withinDeadline(DOCKER_CALL_TIMEOUT_MS, (abortSignal) =>
+          this.docker.listContainers({ all: true, filters: ownLabelFilter(this.options.agentId), abortSignal }),
+        );
       } catch (error) {
-        if (this.dockerUp) this.log.error({ err: (error as Error).message }, 'Docker Engine unavailable');
-        this.dockerUp = false;
+        this.noteDocker(false, (error as Error).message);
         this.events?.destroy();
         this.events = undefined;
         // Retry soon rather than a full period later: the engine restarting is the usual cause.
         this.reconcileSoon(DOCKER_RETRY_MS);
         return;
       }
-      if (!this.dockerUp) this.log.info('Docker Engine available');
-      this.dockerUp = true;
+      this.noteDocker(true);
       if (!this.events) await this.followEvents();
       let changed = false;
       const seen = new Set<string>();
@@ -362,6 +373,18 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
     }
   }
 
+  /**
+   * Records whether the engine answers. A change is reported to the VIM at once rather than with the next
+   * interval's report: the VIM stops (or resumes) placing containers here on it.
+   */
+  private noteDocker(up: boolean, why?: string): void {
+    if (up === this.dockerUp) return;
+    this.dockerUp = up;
+    if (up) this.log.info('Docker Engine available');
+    else this.log.error({ err: why }, 'Docker Engine unavailable');
+    this.emit('changed');
+  }
+
   /** One reconcile after `delayMs`, unless one is already due that soon. */
   private reconcileSoon(delayMs: number): void {
     if (this.closed || this.soonTimer) return;
@@ -392,8 +415,12 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
 
   private async followEvents(): Promise<void> {
     try {
-      const stream = (await this.docker.getEvents({
-        filters: { type: ['container'], event: ['die', 'oom'], ...ownLabelFilter(this.options.agentId) },
+      const stream = (await withinDeadline(DOCKER_CALL_TIMEOUT_MS, (abortSignal) => {
+        const options: Docker.GetEventsOptions & { abortSignal: AbortSignal } = {
+          filters: { type: ['container'], event: ['die', 'oom'], ...ownLabelFilter(this.options.agentId) },
+          abortSignal,
+        };
+        return this.docker.getEvents(options);
       })) as unknown as Readable;
       this.events = stream;
       let partial = '';
@@ -438,7 +465,7 @@ export class ContainerManager extends EventEmitter<ContainerManagerEvents> {
   /** Removes a container that should be gone; never rejects (fire-and-forget callers must not crash the agent). */
   private async removeQuietly(id: string): Promise<void> {
     try {
-      await this.docker.getContainer(id).remove({ force: true });
+      await withinDeadline(DOCKER_CALL_TIMEOUT_MS, (abortSignal) => this.docker.getContainer(id).remove({ force: true, abortSignal }));
     } catch (error) {
       if (!isGone(error)) this.log.warn({ containerId: id.slice(0, 12), err: (error as Error).message }, 'could not remove container');
     }
