@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { computeProof, FrameDecoder, FrameEncoder, PROTOCOL_VERSION, type ReportMessage } from '@acs/protocol';
 import { sampleReport } from './fixtures';
+import { cpuTimes } from './support/process-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +34,6 @@ if (![AGENTS, RATE, SECONDS, CONTAINERS].every((n) => Number.isFinite(n) && n >=
   console.error('usage: bench:agents -- --agents N (1–20000) [--rate R] [--seconds S ≤ 300] [--containers C]');
   process.exit(2);
 }
-const CLOCK_TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 const WARMUP_MS = 3000;
 const TICK_MS = 10;
 /**
@@ -139,17 +139,17 @@ async function main(): Promise<void> {
 
   await sleep(WARMUP_MS);
   await fetch(`${api}/api/v1/agent-server/reset-lag`, { method: 'POST' });
-  const before = { cpu: cpuTicks(vim.pid!), stats: await stats(api), at: process.hrtime.bigint(), sent };
+  const before = { cpu: cpuTimes(vim.pid!), stats: await stats(api), at: process.hrtime.bigint(), sent };
   await sleep(SECONDS * 1000);
   clearInterval(timer);
   const sentInWindow = sent - before.sent;
   await sleep(500); // let reports in flight land before reading the counter
-  const after = { cpu: cpuTicks(vim.pid!), stats: await stats(api), at: process.hrtime.bigint() };
+  const after = { cpu: cpuTimes(vim.pid!), stats: await stats(api), at: process.hrtime.bigint() };
 
   const elapsedS = Number(after.at - before.at) / 1e9 - 0.5;
   const ingested = after.stats.reportsTotal - before.stats.reportsTotal;
   const offered = AGENTS * RATE;
-  const pctOfCore = (ticks: number): number => (100 * ticks) / CLOCK_TICKS_PER_SECOND / elapsedS;
+  const pctOfCore = (seconds: number): number => (100 * seconds) / elapsedS;
   const userPct = pctOfCore(after.cpu.user - before.cpu.user);
   const systemPct = pctOfCore(after.cpu.system - before.cpu.system);
   const cpuPct = userPct + systemPct;
@@ -195,13 +195,6 @@ function connectAgent(index: number, port: number, secret: string, slot: number)
       agent.ready = false;
     });
   });
-}
-
-function cpuTicks(pid: number): { user: number; system: number } {
-  // Fields after the command name: utime is the 12th, stime the 13th.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { user: Number(fields[11]), system: Number(fields[12]) };
 }
 
 interface AgentServerStats {

@@ -12,7 +12,7 @@
  * every container its agent starts (label acs.vmm=<this run's agent id>) is removed on the way out,
  * pass, fail, time limit or Ctrl-C.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { getJson, startVimProcess, startVmmProcess, type VimProcess } from '../t
 import { ProcessGroup, type Daemon } from '../test/support/processes';
 import { boundRun } from './support/run-bounds';
 import { apiCall } from './support/api';
+import { removeAgentContainers, removeAgentContainersSync } from './support/own-containers';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
 const RUNS = Number(values.runs);
@@ -51,19 +52,8 @@ const group = new ProcessGroup();
 const daemons: Daemon[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'acs-bench-containers-'));
 
-function ownContainerIds(agentId: string): Promise<string[]> {
-  return new Promise((resolve) => {
-    execFile('docker', ['ps', '-aq', '--filter', 'label=acs.managed=true', '--filter', `label=acs.vmm=${agentId}`], { timeout: 15_000 }, (error, stdout) =>
-      resolve(error ? [] : stdout.split(/\s+/).filter(Boolean)),
-    );
-  });
-}
-
-async function removeOwnContainers(): Promise<number> {
-  const ids = await ownContainerIds(AGENT_ID);
-  if (ids.length === 0) return 0;
-  await new Promise<void>((resolve) => execFile('docker', ['rm', '-f', ...ids], { timeout: 30_000 }, () => resolve()));
-  return ids.length;
+function removeOwnContainers(): Promise<number> {
+  return removeAgentContainers([AGENT_ID]);
 }
 
 let cleaning: Promise<void> | undefined;
@@ -82,9 +72,7 @@ function cleanup(): Promise<void> {
 /** Last resort when the process exits without the async cleanup having finished. */
 process.on('exit', () => {
   for (const daemon of daemons) if (daemon.running) daemon.child.kill('SIGKILL');
-  const listed = spawnSync('docker', ['ps', '-aq', '--filter', 'label=acs.managed=true', '--filter', `label=acs.vmm=${AGENT_ID}`], { encoding: 'utf8', timeout: 15_000 });
-  const ids = (listed.stdout ?? '').split(/\s+/).filter(Boolean);
-  if (ids.length > 0) spawnSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore', timeout: 30_000 });
+  removeAgentContainersSync([AGENT_ID]);
   rmSync(dataDir, { recursive: true, force: true });
 });
 

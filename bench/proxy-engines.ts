@@ -12,8 +12,8 @@
  * Bounded: every wrk run is killed if it overruns, the whole run has a 6-minute limit; both stacks'
  * processes and containers (label acs.vmm=<this run's agent ids>) are removed on any exit.
  */
-import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROXY_ENGINES, type ProxyEngine } from '@acs/proxy';
@@ -22,6 +22,8 @@ import { ProcessGroup, type Daemon } from '../test/support/processes';
 import { boundRun } from './support/run-bounds';
 import { runWrk } from './support/wrk';
 import { startZeroWorkContainer } from './support/zero-work-stack';
+import { removeAgentContainers } from './support/own-containers';
+import { cpuSeconds } from './support/process-cpu';
 
 const NAME = 'bench:proxy-engines';
 const RUN = { connections: 32, seconds: 3, warmupSeconds: 2, path: '/work?ms=0' } as const;
@@ -36,32 +38,14 @@ const wrkChildren: ChildProcess[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'acs-bench-pe-'));
 const agentId = (engine: ProxyEngine): string => `bench-pe-${process.pid}-${engine}`;
 
-async function removeOwnContainers(): Promise<void> {
-  for (const engine of PROXY_ENGINES) {
-    const ids = await new Promise<string[]>((resolve) =>
-      execFile('docker', ['ps', '-aq', '--filter', 'label=acs.managed=true', '--filter', `label=acs.vmm=${agentId(engine)}`], { timeout: 15_000 }, (error, stdout) =>
-        resolve(error ? [] : stdout.split(/\s+/).filter(Boolean)),
-      ),
-    );
-    if (ids.length > 0) await new Promise<void>((resolve) => execFile('docker', ['rm', '-f', ...ids], { timeout: 30_000 }, () => resolve()));
-  }
-}
-
 async function cleanup(): Promise<void> {
   for (const child of wrkChildren) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await group.cleanup();
-  await removeOwnContainers();
+  await removeAgentContainers(PROXY_ENGINES.map(agentId));
   rmSync(dataDir, { recursive: true, force: true });
 }
 
 const finish = boundRun(NAME, 6 * 60_000, cleanup);
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5000 }).stdout?.trim()) || 100;
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -94,9 +78,9 @@ interface Sample {
 
 async function measure(stack: Stack): Promise<Sample> {
   const pids = [stack.vim.daemon.child.pid!, stack.vmm.child.pid!];
-  const before = pids.map(cpuSeconds);
+  const before = pids.map((pid) => cpuSeconds(pid));
   const result = await runWrk(stack.url, { connections: RUN.connections, seconds: RUN.seconds }, wrkChildren);
-  const after = pids.map(cpuSeconds);
+  const after = pids.map((pid) => cpuSeconds(pid));
   const perRequest = (i: number): number => ((after[i]! - before[i]!) * 1e6) / Math.max(1, result.requests);
   if (result.non2xx + result.socketErrors > 0) console.log(`  note: ${stack.engine}: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`);
   return { rps: result.okPerSecond, vimUs: perRequest(0), vmmUs: perRequest(1) };

@@ -18,7 +18,7 @@
  * 127.0.0.1; the container carries this run's agent id label and is removed on the way out, and so are
  * the profiles and perf's /tmp/perf-<pid>.map files.
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,8 @@ import { ProcessGroup, type Daemon } from '../test/support/processes';
 import { boundRun } from './support/run-bounds';
 import { runWrk } from './support/wrk';
 import { startZeroWorkContainer } from './support/zero-work-stack';
+import { removeAgentContainers } from './support/own-containers';
+import { cpuSeconds } from './support/process-cpu';
 
 const NAME = 'bench:proxy-profile';
 const AGENT_ID = `bench-pp-${process.pid}`;
@@ -42,32 +44,16 @@ const profileDir = mkdtempSync(join(tmpdir(), 'acs-bench-pp-prof-'));
 /** For removing the daemons' perf map files. */
 const daemonPids: number[] = [];
 
-async function removeOwnContainers(): Promise<void> {
-  const ids = await new Promise<string[]>((resolve) =>
-    execFile('docker', ['ps', '-aq', '--filter', 'label=acs.managed=true', '--filter', `label=acs.vmm=${AGENT_ID}`], { timeout: 15_000 }, (error, stdout) =>
-      resolve(error ? [] : stdout.split(/\s+/).filter(Boolean)),
-    ),
-  );
-  if (ids.length > 0) await new Promise<void>((resolve) => execFile('docker', ['rm', '-f', ...ids], { timeout: 30_000 }, () => resolve()));
-}
-
 async function cleanup(): Promise<void> {
   for (const child of wrkChildren) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await group.cleanup();
-  await removeOwnContainers();
+  await removeAgentContainers([AGENT_ID]);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(profileDir, { recursive: true, force: true });
   for (const pid of daemonPids) rmSync(`/tmp/perf-${pid}.map`, { force: true });
 }
 
 const finish = boundRun(NAME, 5 * 60_000, cleanup);
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5000 }).stdout?.trim()) || 100;
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 
 /** SIGTERM and a long wait: the profile is written only on a clean exit, and the VMM drains its container first. */
 async function stopForProfile(daemon: Daemon): Promise<void> {
@@ -154,14 +140,14 @@ async function main(): Promise<void> {
   await runWrk(tier1, { connections: RUN.connections, seconds: RUN.warmupSeconds }, wrkChildren);
   const pids = { 'acs-vim (tier 1)': vim.daemon.child.pid!, 'acs-vmm (tier 2)': vmm.child.pid! };
   daemonPids.push(...Object.values(pids));
-  const cpuBefore = Object.values(pids).map(cpuSeconds);
+  const cpuBefore = Object.values(pids).map((pid) => cpuSeconds(pid));
   // The profiles' clock is the monotonic one, in µs; process.hrtime is too.
   const fromUs = Number(process.hrtime.bigint() / 1000n);
   const perfRuns = PERF ? Object.values(pids).map((pid) => startPerf(pid)) : [];
   const result = await runWrk(tier1, { connections: RUN.connections, seconds: RUN.seconds }, wrkChildren);
   const toUs = Number(process.hrtime.bigint() / 1000n);
   await Promise.all(perfRuns.map((run) => run.done));
-  const cpuAfter = Object.values(pids).map(cpuSeconds);
+  const cpuAfter = Object.values(pids).map((pid) => cpuSeconds(pid));
 
   await stopForProfile(vmm);
   await stopForProfile(vim.daemon);

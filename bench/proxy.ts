@@ -28,7 +28,7 @@
  * (daemons, wrk, nginx) and every container its agent starts (label acs.vmm=<this run's agent id>) is
  * removed on the way out, pass, fail, time limit or Ctrl-C.
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -39,6 +39,8 @@ import { ProcessGroup, type Daemon } from '../test/support/processes';
 import { runWrk, wrkArgs, wrkVersion, type WrkResult } from './support/wrk';
 import { boundRun } from './support/run-bounds';
 import { apiCall } from './support/api';
+import { removeAgentContainers, removeAgentContainersSync } from './support/own-containers';
+import { cpuSeconds } from './support/process-cpu';
 
 if (process.argv.length > 2) {
   console.error('usage: npm run bench:proxy (no options: every figure uses the same fixed wrk settings)');
@@ -143,19 +145,6 @@ function running(child: ChildProcess | undefined): boolean {
   return child !== undefined && child.exitCode === null && child.signalCode === null;
 }
 
-function containerFilter(): string[] {
-  return ['ps', '-aq', '--filter', 'label=acs.managed=true', '--filter', `label=acs.vmm=${AGENT_ID}`];
-}
-
-async function removeOwnContainers(): Promise<number> {
-  const ids = await new Promise<string[]>((resolve) =>
-    execFile('docker', containerFilter(), { timeout: 15_000 }, (error, stdout) => resolve(error ? [] : stdout.split(/\s+/).filter(Boolean))),
-  );
-  if (ids.length === 0) return 0;
-  await new Promise<void>((resolve) => execFile('docker', ['rm', '-f', ...ids], { timeout: 30_000 }, () => resolve()));
-  return ids.length;
-}
-
 function killPid(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
@@ -184,10 +173,10 @@ function cleanup(): Promise<void> {
     for (const child of wrkChildren) if (running(child)) child.kill('SIGKILL');
     await stopNginx();
     await group.cleanup();
-    let removed = await removeOwnContainers();
+    let removed = await removeAgentContainers([AGENT_ID]);
     // A create that was in flight in dockerd when the agent went can still land: look twice.
     await sleep(300);
-    removed += await removeOwnContainers();
+    removed += await removeAgentContainers([AGENT_ID]);
     if (removed > 0) console.error(`cleanup: removed ${removed} container(s) labelled acs.vmm=${AGENT_ID}`);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(nginxDir, { recursive: true, force: true });
@@ -201,9 +190,7 @@ process.on('exit', () => {
   if (nginxChild && running(nginxChild)) nginxChild.kill('SIGTERM');
   for (const pid of nginxWorkers) if (existsSync(`/proc/${pid}`)) killPid(pid, 'SIGKILL');
   for (const daemon of daemons) if (daemon.running) daemon.child.kill('SIGKILL');
-  const listed = spawnSync('docker', containerFilter(), { encoding: 'utf8', timeout: 15_000 });
-  const ids = (listed.stdout ?? '').split(/\s+/).filter(Boolean);
-  if (ids.length > 0) spawnSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore', timeout: 30_000 });
+  removeAgentContainersSync([AGENT_ID]);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(nginxDir, { recursive: true, force: true });
 });
@@ -379,24 +366,6 @@ function childPids(pid: number): number[] {
   return text.split(/\s+/).filter((s) => /^\d+$/.test(s)).map(Number);
 }
 
-// ---- CPU time of our processes, from /proc ----
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5000 }).stdout?.trim()) || 100;
-
-/** user + system CPU seconds of `pids` so far (0 for one that is gone). */
-function cpuSeconds(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    const stat = readText(`/proc/${pid}/stat`);
-    // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    if (Number.isFinite(utime) && Number.isFinite(stime)) ticks += utime + stime;
-  }
-  return ticks / CLK_TCK;
-}
-
 // ---- wrk ----
 
 function fmtMs(n: number): string {
@@ -462,12 +431,12 @@ async function main(): Promise<void> {
     assertUp(vim.daemon, vmm);
     assertNginxUp();
     const pids = pidsOf();
-    const before = { vim: cpuSeconds(pids.vim), vmm: cpuSeconds(pids.vmm), nginx: cpuSeconds(pids.nginx) };
+    const before = { vim: cpuSeconds(...pids.vim), vmm: cpuSeconds(...pids.vmm), nginx: cpuSeconds(...pids.nginx) };
     const startedAt = Date.now();
     const result = await runWrk(url, { connections, seconds, timeout: WRK_TIMEOUT }, wrkChildren);
     const wall = (Date.now() - startedAt) / 1000;
     const pct = (now: number, then: number): number => (100 * (now - then)) / wall;
-    const after = { vim: cpuSeconds(pids.vim), vmm: cpuSeconds(pids.vmm), nginx: cpuSeconds(pids.nginx) };
+    const after = { vim: cpuSeconds(...pids.vim), vmm: cpuSeconds(...pids.vmm), nginx: cpuSeconds(...pids.nginx) };
     const cpuPct = { vim: pct(after.vim, before.vim), vmm: pct(after.vmm, before.vmm), nginx: pct(after.nginx, before.nginx) };
     const perRequest = (now: number, then: number): number => (1e6 * (now - then)) / Math.max(1, result.requests);
     const cpuUsPerRequest = { vim: perRequest(after.vim, before.vim), vmm: perRequest(after.vmm, before.vmm), nginx: perRequest(after.nginx, before.nginx) };

@@ -16,7 +16,7 @@
  * every container its agents start (label acs.vmm=<this run's agent ids>) is removed on the way out,
  * pass, fail, time limit or Ctrl-C.
  */
-import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,7 @@ import { ProcessGroup, type Daemon } from '../test/support/processes';
 import { runWrk, wrkVersion, type WrkResult } from './support/wrk';
 import { boundRun } from './support/run-bounds';
 import { apiCall } from './support/api';
+import { removeAgentContainers, removeAgentContainersSync } from './support/own-containers';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '32' } } });
 const SECONDS = Number(values.seconds);
@@ -87,25 +88,11 @@ const daemons: Daemon[] = [];
 const wrkChildren: ChildProcess[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'acs-bench-tier2-'));
 
-function containerFilter(agentId: string): string[] {
-  return ['ps', '-aq', '--filter', 'label=acs.managed=true', '--filter', `label=acs.vmm=${agentId}`];
-}
-
-async function removeOwnContainers(agentId: string): Promise<number> {
-  const ids = await new Promise<string[]>((resolve) =>
-    execFile('docker', containerFilter(agentId), { timeout: 15_000 }, (error, stdout) => resolve(error ? [] : stdout.split(/\s+/).filter(Boolean))),
-  );
-  if (ids.length === 0) return 0;
-  await new Promise<void>((resolve) => execFile('docker', ['rm', '-f', ...ids], { timeout: 30_000 }, () => resolve()));
-  return ids.length;
-}
-
 async function removeAllOwnContainers(): Promise<void> {
-  let removed = 0;
-  for (const agentId of AGENT_IDS) removed += await removeOwnContainers(agentId);
+  let removed = await removeAgentContainers(AGENT_IDS);
   // A create that was in flight in dockerd when an agent went can still land: look twice.
   await sleep(300);
-  for (const agentId of AGENT_IDS) removed += await removeOwnContainers(agentId);
+  removed += await removeAgentContainers(AGENT_IDS);
   if (removed > 0) console.error(`cleanup: removed ${removed} container(s) labelled acs.vmm=${AGENT_IDS.join('|')}`);
 }
 
@@ -125,11 +112,7 @@ function cleanup(): Promise<void> {
 process.on('exit', () => {
   for (const child of wrkChildren) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const daemon of daemons) if (daemon.running) daemon.child.kill('SIGKILL');
-  for (const agentId of AGENT_IDS) {
-    const listed = spawnSync('docker', containerFilter(agentId), { encoding: 'utf8', timeout: 15_000 });
-    const ids = (listed.stdout ?? '').split(/\s+/).filter(Boolean);
-    if (ids.length > 0) spawnSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore', timeout: 30_000 });
-  }
+  removeAgentContainersSync(AGENT_IDS);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -230,7 +213,7 @@ async function measureConfig(vim: VimProcess, config: (typeof CONFIGS)[number]):
   const killer = setTimeout(() => vmm.child.kill('SIGKILL'), 5000);
   await vmm.kill('SIGTERM');
   clearTimeout(killer);
-  await removeOwnContainers(agentId);
+  await removeAgentContainers([agentId]);
   return measured;
 }
 
