@@ -274,16 +274,8 @@ export interface DashboardSample {
   vms: Record<string, { cpuPct: number | null; containers: number }>;
 }
 
-export interface DashboardContainer {
-  id: string;
-  name: string;
-  service: string;
-  state: string;
-  ready: boolean;
-  draining: boolean;
-  cpuPct: number;
-  inflight: number;
-}
+/** What the dashboard's VM tree shows of a container: the fields of its API view that the tree draws. */
+export type DashboardContainer = Pick<ContainerView, 'id' | 'name' | 'service' | 'state' | 'ready' | 'draining' | 'cpuPct' | 'inflight'>;
 
 export interface DashboardVm {
   id: string;
